@@ -1,0 +1,106 @@
+// End-to-end: a real dev node produces and finalizes blocks, polkadot.js reads its chain name,
+// token and metadata, and a signed balance transfer is finalized with its event.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { startDevNode } from '../lib/devnode.mjs';
+
+const SS58_PREFIX = 4242;
+
+describe('medchain-node --dev', () => {
+  let node;
+  let api;
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode();
+    api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true });
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  test('identifies itself as MedChain with the MED token', async () => {
+    const [chain, properties, version] = await Promise.all([
+      api.rpc.system.chain(),
+      api.rpc.system.properties(),
+      api.rpc.state.getRuntimeVersion(),
+    ]);
+    assert.equal(chain.toString(), 'MedChain Development');
+    assert.equal(properties.tokenSymbol.unwrap()[0].toString(), 'MED');
+    assert.equal(properties.tokenDecimals.unwrap()[0].toNumber(), 12);
+    assert.equal(properties.ss58Format.unwrap().toNumber(), SS58_PREFIX);
+    assert.equal(version.specName.toString(), 'medchain');
+    assert.equal(api.consts.system.ss58Prefix.toNumber(), SS58_PREFIX);
+  });
+
+  test('serves metadata v15 or newer with the foundation pallets', async () => {
+    const versions = await api.call.metadata.metadataVersions();
+    assert.ok(versions.map((v) => v.toNumber()).includes(15), `metadata versions: ${versions}`);
+    assert.ok(api.runtimeMetadata.version >= 15, `decoded metadata v${api.runtimeMetadata.version}`);
+    for (const pallet of ['system', 'timestamp', 'balances', 'transactionPayment', 'sudo', 'session', 'aura', 'grandpa']) {
+      assert.ok(api.query[pallet], `pallet ${pallet} is in the metadata`);
+    }
+    const validators = await api.query.session.validators();
+    assert.equal(validators.length, 1);
+    const slotDuration = await api.call.auraApi.slotDuration();
+    assert.equal(slotDuration.toNumber(), 2000, 'Aura slots of 2 s');
+  });
+
+  test('produces and finalizes blocks', async () => {
+    const deadline = Date.now() + 90_000;
+    let best = 0;
+    let finalized = 0;
+    while (Date.now() < deadline) {
+      best = (await api.rpc.chain.getHeader()).number.toNumber();
+      const finalizedHash = await api.rpc.chain.getFinalizedHead();
+      finalized = (await api.rpc.chain.getHeader(finalizedHash)).number.toNumber();
+      if (best >= 3 && finalized >= 2) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(best >= 3, `best block ${best}`);
+    assert.ok(finalized >= 2, `finalized block ${finalized}`);
+  });
+
+  test('finalizes a signed balance transfer and emits Balances.Transfer', async () => {
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX });
+    const alice = keyring.addFromUri('//Alice');
+    const recipient = keyring.addFromMnemonic(mnemonicGenerate());
+    const amount = 5n * 10n ** 12n; // 5 MED
+
+    const { events, blockHash } = await new Promise((resolve, reject) => {
+      let unsubscribe;
+      const timer = setTimeout(() => reject(new Error('transfer not finalized within 60 s')), 60_000);
+      api.tx.balances
+        .transferKeepAlive(recipient.address, amount)
+        .signAndSend(alice, ({ status, events, dispatchError }) => {
+          if (dispatchError) {
+            clearTimeout(timer);
+            unsubscribe?.();
+            reject(new Error(`transfer failed: ${dispatchError.toString()}`));
+          } else if (status.isFinalized) {
+            clearTimeout(timer);
+            unsubscribe?.();
+            resolve({ events, blockHash: status.asFinalized });
+          }
+        })
+        .then((unsub) => { unsubscribe = unsub; }, reject);
+    });
+
+    const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
+    assert.ok(transfer, `Balances.Transfer among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
+    const [from, to, value] = transfer.event.data;
+    assert.equal(from.toString(), alice.address);
+    assert.equal(to.toString(), recipient.address);
+    assert.equal(value.toBigInt(), amount);
+    assert.ok(events.some(({ event }) => api.events.system.ExtrinsicSuccess.is(event)));
+
+    const account = await (await api.at(blockHash)).query.system.account(recipient.address);
+    assert.equal(account.data.free.toBigInt(), amount);
+  });
+});

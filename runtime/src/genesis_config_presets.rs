@@ -1,0 +1,91 @@
+//! Genesis presets: `development` (one validator) and `local_testnet` (four hospital validators).
+//!
+//! The node's `--dev` and `--chain local` chain specs are built from these presets, and
+//! `medchain-node build-spec` / `export-chain-spec` write them out for zombienet and for real
+//! deployments (which replace the well-known development keys).
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{
+	AccountId, BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, UNIT,
+};
+
+/// Balance given to every well-known development account: enough for any test, far below
+/// `u128::MAX` so that no test can overflow total issuance.
+const DEV_ENDOWMENT: u128 = 1_000_000_000 * UNIT;
+
+/// A well-known development validator: its sr25519 Aura key and its ed25519 GRANDPA key come
+/// from the same seed (`//Alice` etc.), as `medchain-node --alice` inserts them.
+type DevValidator = (Sr25519Keyring, Ed25519Keyring);
+
+fn dev_session_keys((aura, grandpa): DevValidator) -> SessionKeys {
+	SessionKeys { aura: aura.public().into(), grandpa: grandpa.public().into() }
+}
+
+/// A genesis state with the given validators, endowed accounts and sudo (registrar) key.
+fn medchain_genesis(
+	validators: Vec<DevValidator>,
+	endowed: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.into_iter().map(|account| (account, DEV_ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		session: SessionConfig {
+			keys: validators
+				.into_iter()
+				.map(|validator| {
+					let account = validator.0.to_account_id();
+					(account.clone(), account, dev_session_keys(validator))
+				})
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// One validator (Alice), the well-known accounts endowed, Alice as registrar (sudo).
+pub fn development_config_genesis() -> Value {
+	medchain_genesis(
+		vec![(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// Four hospital validators (Alice, Bob, Charlie, Dave), Alice as registrar (sudo).
+pub fn local_testnet_genesis() -> Value {
+	medchain_genesis(
+		vec![
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON of a named preset, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		_ => return None,
+	};
+	serde_json::to_vec(&patch).ok()
+}
+
+/// The names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

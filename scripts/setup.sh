@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what building and testing MedChain needs on a fresh Debian machine: protoc (the
+# network crates compile protobuf), the pinned Rust toolchain with its wasm target
+# (rust-toolchain.toml) and the npm packages of the JS tests and zombienet. Idempotent: a
+# second run finds everything in place and does nothing.
+# Sourced by devnet.sh, test.sh and .ci/run; it also sets CARGO_TARGET_DIR.
+set -euo pipefail
+
+MEDCHAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export MEDCHAIN_ROOT
+
+# One target directory per machine, outside any clone, so that every build (yours, a fresh
+# clone's, CI's) reuses the last one: a cold node build costs about half an hour here.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v protoc >/dev/null 2>&1; then
+	echo "setup: installing protobuf-compiler"
+	as_root apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq protobuf-compiler >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+	echo "setup: cargo not found: install rustup (https://rustup.rs) first" >&2
+	exit 1
+fi
+# rustup reads rust-toolchain.toml and installs the pinned toolchain, components and targets.
+(cd "$MEDCHAIN_ROOT" && rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install)
+(cd "$MEDCHAIN_ROOT" && rustup target add wasm32v1-none >/dev/null 2>&1 && rustup component add rust-src clippy rustfmt >/dev/null 2>&1)
+
+npm_install() {
+	local dir="$1"
+	if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+		echo "setup: npm install in ${dir#"$MEDCHAIN_ROOT"/}"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+}
+
+if [ "${MEDCHAIN_SETUP_NPM:-1}" = 1 ]; then
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "setup: npm not found: install Node.js 18 or newer" >&2
+		exit 1
+	fi
+	npm_install "$MEDCHAIN_ROOT/client/js"
+	npm_install "$MEDCHAIN_ROOT/zombienet"
+fi
+
+# The node binary every script and test uses: one build, the dev profile, default features.
+export MEDCHAIN_NODE="$CARGO_TARGET_DIR/debug/medchain-node"

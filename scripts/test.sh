@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every MedChain test: formatting and lints, the Rust unit tests, the end-to-end test
+# against a real dev node (polkadot.js) and the four-hospital zombienet network.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$MEDCHAIN_ROOT"
+
+step() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "build medchain-node"
+cargo build -p medchain-node
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "e2e: dev node through polkadot.js"
+(cd client/js && MEDCHAIN_NODE="$MEDCHAIN_NODE" npm test)
+
+step "zombienet: four hospitals"
+(cd zombienet && PATH="$(dirname "$MEDCHAIN_NODE"):$PATH" \
+	npx zombienet test --provider native local-4-hospitals.zndsl)
+
+step "all tests passed"
