@@ -1,0 +1,45 @@
+//! Publicly verifiable provable data possession (Shacham–Waters, compact proofs) on BLS12-381,
+//! with index-bound tags.
+//!
+//! * Owner key: `alpha`, `beta_1..beta_s`; public `v = g2^alpha`, `u_j = g1^{beta_j}`.
+//! * A file is split into blocks of `s` sectors of 31 bytes (`m_ij < 2^248 < r`);
+//!   tag `sigma_i = (H(name||i) · Π_j u_j^{m_ij})^alpha`, computed by the owner as
+//!   `H(name||i)^alpha · g1^{alpha Σ_j beta_j m_ij}`: one RFC 9380 hash and two scalar
+//!   multiplications per block whatever `s` ([`DEFAULT_SECTORS`] = 256, 7,936-byte blocks).
+//! * Challenge from a 32-byte seed: `c = min(n, 460)` distinct indices and 128-bit coefficients
+//!   ([`derive_challenge`]).
+//! * Proof `(mu_j = Σ nu_i m_ij, sigma = Π sigma_i^{nu_i})`; verification
+//!   `e(sigma, g2) == e(Π H(name||i)^{nu_i} · Π u_j^{mu_j}, v)`: two Pippenger MSMs and one
+//!   two-pair pairing product, all points subgroup-checked when decoded.
+//!
+//! Because `H(name||i)` binds the index, a server cannot answer with another block's tag, and
+//! tags cannot be combined into tags of new blocks (both attacks work on S1's published tag
+//! `g1^sk · (H2(ID)·R^{m_i})^r`; see the attack tests). Whoever holds `alpha` can answer any
+//! challenge without the data, so the secret stays with the owner's record service.
+//!
+//! blst provides the hash (about ten times faster than arkworks' map here), the MSMs and the
+//! pairing. Why hand-written: no maintained Rust crate implements a public PDP.
+
+pub mod types;
+pub use types::*;
+
+#[cfg(feature = "std")]
+mod bls;
+#[cfg(feature = "std")]
+mod challenge;
+#[cfg(feature = "std")]
+mod owner;
+#[cfg(feature = "std")]
+mod proof;
+
+#[cfg(feature = "std")]
+pub use challenge::{challenge_indices, derive_challenge, sample_indices};
+#[cfg(feature = "std")]
+pub use owner::{block_count, block_message, block_of, file_params, PdpSecretKey};
+#[cfg(feature = "std")]
+pub use proof::{prove, prove_with_challenge, verify, verify_encoded, verify_with_challenge};
+
+#[cfg(all(test, feature = "std"))]
+mod s1_baseline;
+#[cfg(all(test, feature = "std"))]
+mod tests;
