@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building and testing MedChain needs on a fresh Debian machine: protoc (the
-# network crates compile protobuf), the pinned Rust toolchain with its wasm target
+# Installs what building and testing MedChain needs on a fresh Debian machine: system packages
+# (protoc, OpenSSL headers, a C++ compiler), the pinned Rust toolchain with its wasm target
 # (rust-toolchain.toml) and the npm packages of the JS tests and zombienet. Idempotent: a
 # second run finds everything in place and does nothing.
 # Sourced by devnet.sh, test.sh and .ci/run; it also sets CARGO_TARGET_DIR.
@@ -16,10 +16,17 @@ mkdir -p "$CARGO_TARGET_DIR"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! command -v protoc >/dev/null 2>&1; then
-	echo "setup: installing protobuf-compiler"
+# protoc: the network crates compile protobuf; OpenSSL headers: litep2p's WebRTC transport
+# links the system OpenSSL; a C/C++ compiler: blst, binaryen (wasm-opt) and zstd build C/C++.
+missing=()
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "setup: installing ${missing[*]}"
 	as_root apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq protobuf-compiler >/dev/null
+	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

@@ -19,7 +19,17 @@ use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 pub type MedchainHostFunctions = ();
 
 /// Every host function the runtime may call: Substrate's standard set plus MedChain's.
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, MedchainHostFunctions);
+
+/// Every host function the runtime may call: Substrate's standard set, the benchmarking
+/// functions a `runtime-benchmarks` runtime imports, and MedChain's.
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	frame_benchmarking::benchmarking::HostFunctions,
+	MedchainHostFunctions,
+);
 
 /// The wasm executor with [`HostFunctions`].
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
@@ -186,7 +196,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		Vec::default(),
 	));
 
-	let (network, system_rpc_tx, tx_handler_controller, sync_service) =
+	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
 			config: &config,
 			net_config,
@@ -199,6 +209,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
 			block_relay: None,
 			metrics,
+			// Derived from the pruning mode: archive nodes fetch bodies, others headers only.
+			gap_sync_body_policy: None,
 		})?;
 
 	if config.offchain_worker.enabled {

@@ -1,7 +1,9 @@
 //! Configuration of every pallet in the runtime.
 
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -39,10 +41,12 @@ parameter_types! {
 			NORMAL_DISPATCH_RATIO,
 		);
 	pub RuntimeBlockLength: frame_system::limits::BlockLength =
-		frame_system::limits::BlockLength::max_with_normal_ratio(
-			MAXIMUM_BLOCK_LENGTH,
-			NORMAL_DISPATCH_RATIO,
-		);
+		frame_system::limits::BlockLength::builder()
+			.max_length(MAXIMUM_BLOCK_LENGTH)
+			.modify_max_length_for_class(DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_LENGTH
+			})
+			.build();
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
