@@ -43,9 +43,7 @@ mod schema;
 #[cfg(feature = "std")]
 pub use keys::{sign_token, verify_token_signature, KeyService, PatientKey, ShveMasterKey};
 #[cfg(feature = "std")]
-pub use matching::{
-	matches, query_naive, verify_fulfilment, verify_fulfilment_encoded, ShveIndex,
-};
+pub use matching::{matches, query_naive, verify_fulfilment, verify_fulfilment_encoded, ShveIndex};
 #[cfg(feature = "std")]
 pub use schema::{s2_id_bits, s2_id_check_char, Schema, DEPARTMENTS, S2_ID_BITS};
 
