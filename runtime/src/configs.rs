@@ -16,9 +16,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, SessionKeys, System, EXISTENTIAL_DEPOSIT, SESSION_PERIOD, SLOT_DURATION,
-	SS58_PREFIX, VERSION,
+	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	SessionKeys, System, EXISTENTIAL_DEPOSIT, SESSION_PERIOD, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 
 /// Share of a block's weight and length that normal (non-operational) transactions may use.
@@ -26,8 +25,7 @@ const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
 /// Compute a block may take: half of the 2 s slot, so that a block authored in the first two
 /// thirds of its slot is imported by every validator well before the next slot starts.
-const MAXIMUM_BLOCK_WEIGHT: Weight =
-	Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 
 /// Maximum encoded size of a block: 5 MiB.
 const MAXIMUM_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;

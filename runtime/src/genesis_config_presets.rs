@@ -34,7 +34,10 @@ fn medchain_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.into_iter().map(|account| (account, DEV_ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.into_iter()
+				.map(|account| (account, DEV_ENDOWMENT))
+				.collect::<Vec<_>>(),
 		},
 		session: SessionConfig {
 			keys: validators

@@ -40,9 +40,10 @@ fn presets_are_listed() {
 fn development_preset_has_alice_as_sole_validator_and_registrar() {
 	with_preset_state(DEV_RUNTIME_PRESET, || {
 		assert_eq!(Session::validators(), vec![Sr25519Keyring::Alice.to_account_id()]);
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().into_inner(), vec![aura_key(
-			Sr25519Keyring::Alice
-		)]);
+		assert_eq!(
+			pallet_aura::Authorities::<Runtime>::get().into_inner(),
+			vec![aura_key(Sr25519Keyring::Alice)]
+		);
 		assert_eq!(Grandpa::grandpa_authorities(), vec![(grandpa_key(Ed25519Keyring::Alice), 1)]);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let bob = System::account(Sr25519Keyring::Bob.to_account_id());

@@ -1,0 +1,417 @@
+//! # MedChain EMR index chain pallet
+//!
+//! Per patient, an append-only, hash-linked list of record entries (DESIGN.md "On-chain",
+//! S1's EMR index chain).
+//!
+//! ## Overview
+//!
+//! A hospital's record service encrypts a record, tags it for PDP audits, computes its SHVE
+//! ciphertext and ABE-wrapped key, uploads the bundle to a storage provider that is not its
+//! own, and then appends an [`EmrEntry`] here with the ciphertext's hash and size, the
+//! provider and locator, the PDP file parameters, a commitment to the SHVE ciphertext, the ABE
+//! policy and a public description that names neither department nor diagnosis. The author
+//! field names the record service, never a doctor, because a doctor's department is public.
+//!
+//! Every entry carries `prev_hash` (the previous entry's hash, or the chain's genesis hash) and
+//! `entry_hash` = BLAKE2b-256 over the patient, its position, `prev_hash` and all its fields, so
+//! anyone can recompute the chain ([`Pallet::verify_chain`], runtime API [`EmrApi`]) and detect
+//! tampering. Entries are never edited: an amendment is a new entry whose `supersedes` names
+//! the entry it replaces, and erasure (crypto-shredding: keys destroyed, provider deletes) marks
+//! the entry erased in a separate map, so the chain's hashes stay verifiable.
+//!
+//! Records may be appended singly or in batches; the access pallet finds every entry a provider
+//! hosts for a patient through [`HostedBy`].
+//!
+//! ## Interface
+//!
+//! ### Dispatchable functions
+//!
+//! - [`Pallet::append_record`]: a record service appends one entry.
+//! - [`Pallet::append_records`]: a record service appends a batch, possibly for many patients.
+//! - [`Pallet::erase_record`]: the authoring record service or the registrar marks an entry
+//!   erased.
+//!
+//! ### Runtime API
+//!
+//! [`EmrApi`]: verify a patient's whole chain and page through it.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+sp_api::decl_runtime_apis! {
+	/// Read access to EMR index chains for clients (polkadot.js, the MedChain CLI).
+	pub trait EmrApi<AccountId, Entry> where AccountId: codec::Codec, Entry: codec::Codec {
+		/// Recomputes `patient`'s whole chain and reports the first broken link, if any.
+		fn verify_chain(patient: AccountId) -> ChainVerification;
+		/// Up to `count` entries of `patient`'s chain from position `from` on.
+		fn entries(patient: AccountId, from: Seq, count: u32) -> alloc::vec::Vec<Entry>;
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	use alloc::vec::Vec;
+	use codec::Encode;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+	use pallet_medchain_registry::{HospitalId, Pallet as Registry};
+
+	/// Domain separator of entry hashes.
+	pub const ENTRY_DOMAIN: &[u8] = b"medchain/emr/entry/v1";
+	/// Domain separator of chain genesis hashes.
+	pub const GENESIS_DOMAIN: &[u8] = b"medchain/emr/genesis/v1";
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the EMR index chain.
+	#[pallet::config]
+	pub trait Config: frame_system::Config + pallet_medchain_registry::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// May erase any entry (besides the authoring record service).
+		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Maximum length of a provider locator, in bytes.
+		#[pallet::constant]
+		type MaxLocatorLen: Get<u32>;
+
+		/// Maximum length of an encoded ABE policy, in bytes.
+		#[pallet::constant]
+		type MaxPolicyLen: Get<u32>;
+
+		/// Maximum length of a public description, in bytes.
+		#[pallet::constant]
+		type MaxDescriptionLen: Get<u32>;
+
+		/// Maximum number of entries one `append_records` call carries.
+		#[pallet::constant]
+		type MaxBatch: Get<u32>;
+
+		/// Maximum number of one patient's entries one provider may host; bounds the work of
+		/// a search fulfilment, which must cover all of them.
+		#[pallet::constant]
+		type MaxHostedPerProvider: Get<u32>;
+
+		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Number of entries in each patient's chain (the next entry's position).
+	#[pallet::storage]
+	pub type ChainLength<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Seq, ValueQuery>;
+
+	/// Hash of the last entry of each patient's chain.
+	#[pallet::storage]
+	pub type ChainHead<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Hash32>;
+
+	/// The entries, by patient and position.
+	#[pallet::storage]
+	pub type Entries<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, Seq, EmrEntry<T>>;
+
+	/// Erased entries (crypto-shredded), by patient and position.
+	#[pallet::storage]
+	pub type Erasures<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, Seq, Erasure<T>>;
+
+	/// The positions of the entries each provider hosts for each patient.
+	#[pallet::storage]
+	pub type HostedBy<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<Seq, T::MaxHostedPerProvider>,
+		ValueQuery,
+	>;
+
+	/// Number of entries in all chains.
+	#[pallet::storage]
+	pub type TotalEntries<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An entry was appended to a patient's chain.
+		RecordAppended {
+			patient: T::AccountId,
+			seq: Seq,
+			hospital: HospitalId,
+			provider: T::AccountId,
+			entry_hash: Hash32,
+			supersedes: Option<Seq>,
+		},
+		/// An entry was erased (its keys destroyed, the provider told to delete); `by` is the
+		/// authoring record service, or `None` for the registrar.
+		RecordErased { patient: T::AccountId, seq: Seq, by: Option<T::AccountId> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The signer is not the record service of an active hospital.
+		NotRecordService,
+		/// The patient is not an active registered patient.
+		UnknownPatient,
+		/// The provider is not an active registered storage provider.
+		UnknownProvider,
+		/// A provider may not store records of the hospital that operates it.
+		ProviderOperatedByAuthor,
+		/// The amended entry does not exist.
+		UnknownSuperseded,
+		/// The amended or erased entry was erased already.
+		AlreadyErased,
+		/// No entry at this position.
+		UnknownEntry,
+		/// Only the authoring record service or the registrar may erase an entry.
+		NotAuthor,
+		/// The provider hosts the maximum number of this patient's entries.
+		ProviderFull,
+		/// The patient's chain is full.
+		ChainFull,
+		/// An empty batch.
+		EmptyBatch,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Appends one entry to `patient`'s chain. The signer must be an active hospital's
+		/// record service; the provider must be active and not operated by that hospital.
+		#[pallet::call_index(0)]
+		#[pallet::weight(<T as Config>::WeightInfo::append_records(1))]
+		pub fn append_record(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			record: NewEntry<T>,
+		) -> DispatchResult {
+			let author = ensure_signed(origin)?;
+			let (hospital, _) =
+				Registry::<T>::active_hospital_of(&author).ok_or(Error::<T>::NotRecordService)?;
+			Self::do_append(&author, hospital, patient, record)
+		}
+
+		/// Appends a batch of entries, possibly to several patients' chains, in order. All or
+		/// nothing: one invalid entry rejects the batch.
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::append_records(records.len() as u32))]
+		pub fn append_records(
+			origin: OriginFor<T>,
+			records: BoundedVec<(T::AccountId, NewEntry<T>), T::MaxBatch>,
+		) -> DispatchResult {
+			let author = ensure_signed(origin)?;
+			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
+			let (hospital, _) =
+				Registry::<T>::active_hospital_of(&author).ok_or(Error::<T>::NotRecordService)?;
+			for (patient, record) in records {
+				Self::do_append(&author, hospital, patient, record)?;
+			}
+			Ok(())
+		}
+
+		/// Marks an entry erased (crypto-shredding). The authoring hospital's record service
+		/// or the registrar may do so; the entry and its hash stay so the chain still
+		/// verifies, and the erasure is logged.
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::erase_record())]
+		pub fn erase_record(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			seq: Seq,
+		) -> DispatchResult {
+			let entry = Entries::<T>::get(&patient, seq).ok_or(Error::<T>::UnknownEntry)?;
+			let by = match <T as Config>::RegistrarOrigin::try_origin(origin) {
+				Ok(_) => None,
+				Err(origin) => {
+					let who = ensure_signed(origin)?;
+					ensure!(who == entry.author, Error::<T>::NotAuthor);
+					Some(who)
+				},
+			};
+			ensure!(!Erasures::<T>::contains_key(&patient, seq), Error::<T>::AlreadyErased);
+			Erasures::<T>::insert(
+				&patient,
+				seq,
+				Erasure { by: by.clone(), at: frame_system::Pallet::<T>::block_number() },
+			);
+			Self::deposit_event(Event::RecordErased { patient, seq, by });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn do_append(
+			author: &T::AccountId,
+			hospital: HospitalId,
+			patient: T::AccountId,
+			record: NewEntry<T>,
+		) -> DispatchResult {
+			ensure!(Registry::<T>::is_active_patient(&patient), Error::<T>::UnknownPatient);
+			let provider = Registry::<T>::active_provider(&record.provider)
+				.ok_or(Error::<T>::UnknownProvider)?;
+			ensure!(provider.operator != Some(hospital), Error::<T>::ProviderOperatedByAuthor);
+			let seq = ChainLength::<T>::get(&patient);
+			if let Some(superseded) = record.supersedes {
+				ensure!(superseded < seq, Error::<T>::UnknownSuperseded);
+				ensure!(
+					!Erasures::<T>::contains_key(&patient, superseded),
+					Error::<T>::AlreadyErased
+				);
+			}
+			let next = seq.checked_add(1).ok_or(Error::<T>::ChainFull)?;
+			HostedBy::<T>::try_mutate(&patient, &record.provider, |hosted| {
+				hosted.try_push(seq).map_err(|_| Error::<T>::ProviderFull)
+			})?;
+
+			let prev_hash =
+				ChainHead::<T>::get(&patient).unwrap_or_else(|| Self::genesis_hash(&patient));
+			let created_at = frame_system::Pallet::<T>::block_number();
+			let entry_hash =
+				Self::entry_hash(&patient, seq, &prev_hash, author, hospital, &created_at, &record);
+			let event = Event::RecordAppended {
+				patient: patient.clone(),
+				seq,
+				hospital,
+				provider: record.provider.clone(),
+				entry_hash,
+				supersedes: record.supersedes,
+			};
+			Entries::<T>::insert(
+				&patient,
+				seq,
+				EmrEntry {
+					seq,
+					prev_hash,
+					entry_hash,
+					author: author.clone(),
+					hospital,
+					created_at,
+					record,
+				},
+			);
+			ChainHead::<T>::insert(&patient, entry_hash);
+			ChainLength::<T>::insert(&patient, next);
+			TotalEntries::<T>::mutate(|total| *total = total.saturating_add(1));
+			Self::deposit_event(event);
+			Ok(())
+		}
+
+		/// The hash an empty chain starts from: distinct per patient, so entries cannot be
+		/// moved between chains.
+		pub fn genesis_hash(patient: &T::AccountId) -> Hash32 {
+			sp_io::hashing::blake2_256(&(GENESIS_DOMAIN, patient).encode())
+		}
+
+		/// The hash of an entry with these contents.
+		pub fn entry_hash(
+			patient: &T::AccountId,
+			seq: Seq,
+			prev_hash: &Hash32,
+			author: &T::AccountId,
+			hospital: HospitalId,
+			created_at: &BlockNumberFor<T>,
+			record: &NewEntry<T>,
+		) -> Hash32 {
+			sp_io::hashing::blake2_256(
+				&(ENTRY_DOMAIN, patient, seq, prev_hash, author, hospital, created_at, record)
+					.encode(),
+			)
+		}
+
+		/// Recomputes `patient`'s chain: every entry's hash from its contents and every link
+		/// to its predecessor.
+		pub fn verify_chain(patient: &T::AccountId) -> ChainVerification {
+			let length = ChainLength::<T>::get(patient);
+			let mut expected_prev = Self::genesis_hash(patient);
+			for seq in 0..length {
+				let Some(entry) = Entries::<T>::get(patient, seq) else {
+					return ChainVerification { length, first_broken: Some(seq) };
+				};
+				let recomputed = Self::entry_hash(
+					patient,
+					seq,
+					&entry.prev_hash,
+					&entry.author,
+					entry.hospital,
+					&entry.created_at,
+					&entry.record,
+				);
+				if entry.seq != seq
+					|| entry.prev_hash != expected_prev
+					|| entry.entry_hash != recomputed
+				{
+					return ChainVerification { length, first_broken: Some(seq) };
+				}
+				expected_prev = entry.entry_hash;
+			}
+			let head_ok = match ChainHead::<T>::get(patient) {
+				Some(head) => head == expected_prev,
+				None => length == 0,
+			};
+			ChainVerification { length, first_broken: (!head_ok).then_some(length) }
+		}
+
+		/// Up to `count` entries of `patient`'s chain from position `from`.
+		pub fn entries(patient: &T::AccountId, from: Seq, count: u32) -> Vec<EmrEntry<T>> {
+			let end = from.saturating_add(count).min(ChainLength::<T>::get(patient));
+			(from..end).filter_map(|seq| Entries::<T>::get(patient, seq)).collect()
+		}
+
+		/// Invariants: every chain verifies, the head is the last entry's hash, the hosted
+		/// index lists exactly the entries of each provider, and the total is the sum.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let mut total: u64 = 0;
+			for (patient, length) in ChainLength::<T>::iter() {
+				total = total.saturating_add(length.into());
+				ensure!(
+					Self::verify_chain(&patient).first_broken.is_none(),
+					"an EMR chain does not verify"
+				);
+				let mut hosted = 0u32;
+				for (_, seqs) in HostedBy::<T>::iter_prefix(&patient) {
+					hosted = hosted.saturating_add(seqs.len() as u32);
+				}
+				ensure!(hosted == length, "hosted index and chain length differ");
+			}
+			ensure!(total == TotalEntries::<T>::get(), "TotalEntries is not the sum of chains");
+			for (patient, provider, seqs) in HostedBy::<T>::iter() {
+				for seq in seqs {
+					let entry = Entries::<T>::get(&patient, seq).ok_or("hosted entry missing")?;
+					ensure!(entry.record.provider == provider, "hosted entry of another provider");
+				}
+			}
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,133 @@
+//! The entries of a patient's EMR index chain.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_medchain_registry::HospitalId;
+use scale_info::TypeInfo;
+
+use crate::Config;
+
+/// Position of an entry in its patient's chain, from 0.
+pub type Seq = u32;
+
+/// A 32-byte hash (BLAKE2b-256 for chain links, SHA-256 or BLAKE2b for content hashes).
+pub type Hash32 = [u8; 32];
+
+/// What the PDP auditor needs to know of a record: its block count and a hash of the tagging
+/// parameters (file name, sectors per block), which the provider must present with each proof.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PdpFile {
+	/// Number of PDP blocks the record was tagged in.
+	pub blocks: u32,
+	/// Hash of the tagging parameters.
+	pub params_hash: Hash32,
+}
+
+/// A record entry as the hospital's record service submits it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub struct NewEntry<T: Config> {
+	/// The storage provider holding the ciphertext.
+	pub provider: T::AccountId,
+	/// Where the provider keeps it (object key), opaque to the chain.
+	pub locator: BoundedVec<u8, T::MaxLocatorLen>,
+	/// Hash of the whole envelope ciphertext, so a reader can check what the provider served.
+	pub ciphertext_hash: Hash32,
+	/// Ciphertext size in bytes.
+	pub size: u64,
+	/// PDP parameters of the stored record.
+	pub pdp_file: PdpFile,
+	/// Hash of the record's SHVE ciphertext: a fulfilment must present ciphertexts hashing to
+	/// it, so the provider cannot swap the searchable index.
+	pub shve_commitment: Hash32,
+	/// The encoded CP-ABE policy of the record's key.
+	pub policy: BoundedVec<u8, T::MaxPolicyLen>,
+	/// A public description that names neither department nor diagnosis.
+	pub description: BoundedVec<u8, T::MaxDescriptionLen>,
+	/// The entry this one amends, if it is an amendment.
+	pub supersedes: Option<Seq>,
+}
+
+/// An entry of a patient's EMR index chain.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub struct EmrEntry<T: Config> {
+	/// Position in the chain.
+	pub seq: Seq,
+	/// `entry_hash` of the previous entry, or the chain's genesis hash for entry 0.
+	pub prev_hash: Hash32,
+	/// BLAKE2b-256 over the patient, this entry's position, `prev_hash` and every field below.
+	pub entry_hash: Hash32,
+	/// The hospital record service that appended the entry.
+	pub author: T::AccountId,
+	/// The author's hospital.
+	pub hospital: HospitalId,
+	/// Block in which the entry was appended.
+	pub created_at: BlockNumberFor<T>,
+	/// The record as submitted.
+	pub record: NewEntry<T>,
+}
+
+/// Who erased an entry (crypto-shredding) and when.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub struct Erasure<T: Config> {
+	/// The record service that requested the erasure, or `None` for the registrar.
+	pub by: Option<T::AccountId>,
+	/// Block of the erasure.
+	pub at: BlockNumberFor<T>,
+}
+
+/// The outcome of recomputing a patient's chain.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct ChainVerification {
+	/// Entries in the chain.
+	pub length: Seq,
+	/// The first entry whose stored link or hash does not match the recomputed one.
+	pub first_broken: Option<Seq>,
+}

@@ -1,0 +1,228 @@
+//! Benchmarks of the registry's calls, each in its worst case (longest names, keys and
+//! attribute lists; the most expensive branch of every check).
+
+use super::*;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::{traits::Get, BoundedVec};
+use frame_system::RawOrigin;
+
+fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
+}
+
+fn full<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
+	BoundedVec::truncate_from(vec![byte; S::get() as usize])
+}
+
+fn attributes<T: Config>(count: u32) -> BoundedVec<Attribute<T>, T::MaxAttributes> {
+	BoundedVec::truncate_from(
+		(0..count).map(|i| full::<T::MaxAttributeLen>(i as u8)).collect::<alloc::vec::Vec<_>>(),
+	)
+}
+
+/// Registers a hospital with the longest name and key; returns its id.
+fn hospital<T: Config>(seed: u32) -> Result<HospitalId, BenchmarkError> {
+	let record_service: T::AccountId = account("record-service", seed, 0);
+	let id = NextHospitalId::<T>::get();
+	Pallet::<T>::register_hospital(
+		registrar::<T>()?,
+		record_service,
+		full::<T::MaxNameLen>(b'h'),
+		10,
+		full::<T::MaxPdpKeyLen>(7),
+		Some(account("validator", seed, 0)),
+	)
+	.map_err(|_| BenchmarkError::Stop("hospital registration failed"))?;
+	Ok(id)
+}
+
+fn doctor<T: Config>(hospital: HospitalId) -> Result<T::AccountId, BenchmarkError> {
+	let doctor: T::AccountId = account("doctor", 0, 0);
+	Pallet::<T>::register_doctor(
+		registrar::<T>()?,
+		doctor.clone(),
+		hospital,
+		2,
+		0b101,
+		attributes::<T>(T::MaxAttributes::get()),
+	)
+	.map_err(|_| BenchmarkError::Stop("doctor registration failed"))?;
+	Ok(doctor)
+}
+
+fn provider<T: Config>(operator: HospitalId) -> Result<T::AccountId, BenchmarkError> {
+	let provider: T::AccountId = account("provider", 0, 0);
+	Pallet::<T>::register_provider(
+		registrar::<T>()?,
+		provider.clone(),
+		Some(operator),
+		full::<T::MaxEndpointLen>(b'u'),
+	)
+	.map_err(|_| BenchmarkError::Stop("provider registration failed"))?;
+	Ok(provider)
+}
+
+fn patient<T: Config>() -> Result<T::AccountId, BenchmarkError> {
+	let patient: T::AccountId = account("patient", 0, 0);
+	Pallet::<T>::register_patient(registrar::<T>()?, patient.clone(), [9; 32])
+		.map_err(|_| BenchmarkError::Stop("patient registration failed"))?;
+	Ok(patient)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_hospital() -> Result<(), BenchmarkError> {
+		let origin = registrar::<T>()?;
+		let record_service: T::AccountId = account("record-service", 0, 0);
+		#[extrinsic_call]
+		_(
+			origin as T::RuntimeOrigin,
+			record_service.clone(),
+			full::<T::MaxNameLen>(b'h'),
+			14,
+			full::<T::MaxPdpKeyLen>(7),
+			Some(account("validator", 0, 0)),
+		);
+		assert_eq!(HospitalOfRecordService::<T>::get(&record_service), Some(0));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_hospital() -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(
+			origin as T::RuntimeOrigin,
+			id,
+			Some(full::<T::MaxNameLen>(b'n')),
+			Some(12),
+			Some(full::<T::MaxPdpKeyLen>(8)),
+			Some(Some(account("validator", 1, 0))),
+		);
+		assert_eq!(Hospitals::<T>::get(id).map(|h| h.grade), Some(12));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_hospital() -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id);
+		assert!(Hospitals::<T>::get(id).is_some_and(|h| h.revoked_at.is_some()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_doctor(a: Linear<0, { T::MaxAttributes::get() }>) -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let origin = registrar::<T>()?;
+		let doctor: T::AccountId = account("doctor", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, doctor.clone(), id, 4, (1u64 << 37) - 1, attributes::<T>(a));
+		assert!(Doctors::<T>::contains_key(&doctor));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_doctor(a: Linear<0, { T::MaxAttributes::get() }>) -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let doctor = doctor::<T>(id)?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, doctor.clone(), 3, 0b11, attributes::<T>(a));
+		assert_eq!(Doctors::<T>::get(&doctor).map(|d| d.title), Some(3));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_doctor() -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let doctor = doctor::<T>(id)?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, doctor.clone());
+		assert!(Pallet::<T>::active_doctor(&doctor).is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_provider() -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let origin = registrar::<T>()?;
+		let provider: T::AccountId = account("provider", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, provider.clone(), Some(id), full::<T::MaxEndpointLen>(b'u'));
+		assert!(Providers::<T>::contains_key(&provider));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_provider() -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let provider = provider::<T>(id)?;
+		// The provider's own signed origin: the more expensive branch (registrar check first).
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider.clone()), provider.clone(), full::<T::MaxEndpointLen>(b'v'));
+		assert!(Providers::<T>::get(&provider).is_some_and(|p| p.endpoint[0] == b'v'));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_provider() -> Result<(), BenchmarkError> {
+		let id = hospital::<T>(0)?;
+		let provider = provider::<T>(id)?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, provider.clone());
+		assert!(Pallet::<T>::active_provider(&provider).is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_patient() -> Result<(), BenchmarkError> {
+		let origin = registrar::<T>()?;
+		let patient: T::AccountId = account("patient", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, patient.clone(), [1; 32]);
+		assert!(Pallet::<T>::is_active_patient(&patient));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_patient() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>()?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, patient.clone());
+		assert!(!Pallet::<T>::is_active_patient(&patient));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn start_key_epoch() -> Result<(), BenchmarkError> {
+		Pallet::<T>::start_key_epoch(registrar::<T>()?)
+			.map_err(|_| BenchmarkError::Stop("first epoch failed"))?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin);
+		assert_eq!(CurrentKeyEpoch::<T>::get().map(|e| e.index), Some(1));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_public_parameters() -> Result<(), BenchmarkError> {
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, full::<T::MaxAbeKeyLen>(3), [5; 32], 1);
+		assert!(Parameters::<T>::get().is_some());
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

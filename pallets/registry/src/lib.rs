@@ -1,0 +1,644 @@
+//! # MedChain registry pallet
+//!
+//! Who is who on MedChain: hospitals, doctors, storage providers and patients, the key epoch
+//! and the public parameters of the registrar's key service.
+//!
+//! ## Overview
+//!
+//! The registrar (DESIGN.md: S1's PKG / S2's KMC) is a governance origin, `Root` through sudo in
+//! development and a hospital collective in production ([`Config::RegistrarOrigin`]). It
+//! registers, updates and revokes:
+//!
+//! - **hospitals**: the account of the hospital's record service (the only account that
+//!   appends the hospital's records), a display name, the grade 5..=14 that ABE policies
+//!   compare against, the PDP public key that proofs of its records verify under, and
+//!   optionally the account of its validator node;
+//! - **doctors**: hospital, title 1..=4, departments and further ABE attributes;
+//! - **storage providers**: HTTP endpoint and operating hospital, if any;
+//! - **patients**: a pseudonymous account plus a 32-byte commitment to the identity escrow
+//!   the key service keeps. Nothing that identifies a patient is stored on chain, in clear or
+//!   encrypted.
+//!
+//! An account holds at most one role, so that the EMR and access pallets can tell from an
+//! account alone what it may do. Revocation keeps the record (for the audit trail) and stamps
+//! it with the block of revocation; revoked actors are refused by every other pallet.
+//!
+//! Key epochs: ABE user keys are issued per epoch and policies name the epoch, so
+//! [`Pallet::start_key_epoch`] revokes every key issued before it at once.
+//!
+//! ## Interface
+//!
+//! ### Dispatchable functions (all require [`Config::RegistrarOrigin`] unless noted)
+//!
+//! - [`Pallet::register_hospital`], [`Pallet::update_hospital`], [`Pallet::revoke_hospital`]
+//! - [`Pallet::register_doctor`], [`Pallet::update_doctor`], [`Pallet::revoke_doctor`]
+//! - [`Pallet::register_provider`], [`Pallet::update_provider`] (also the provider itself),
+//!   [`Pallet::revoke_provider`]
+//! - [`Pallet::register_patient`], [`Pallet::revoke_patient`]
+//! - [`Pallet::start_key_epoch`], [`Pallet::set_public_parameters`]
+//!
+//! ### Public functions for other pallets
+//!
+//! - [`Pallet::role_of`]: the role an account holds, if any.
+//! - [`Pallet::active_hospital_of`], [`Pallet::active_doctor`], [`Pallet::active_provider`],
+//!   [`Pallet::is_active_patient`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+/// The role an account holds on MedChain.
+#[derive(
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	scale_info::TypeInfo,
+	codec::MaxEncodedLen,
+)]
+pub enum Role {
+	/// The record service of this hospital.
+	RecordService(HospitalId),
+	/// A doctor.
+	Doctor,
+	/// A storage provider.
+	Provider,
+	/// A patient.
+	Patient,
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the registry.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The registrar: may register, update and revoke every actor.
+		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Maximum length of a hospital's name, in bytes.
+		#[pallet::constant]
+		type MaxNameLen: Get<u32>;
+
+		/// Maximum length of a hospital's encoded PDP public key, in bytes.
+		#[pallet::constant]
+		type MaxPdpKeyLen: Get<u32>;
+
+		/// Maximum number of ABE attributes of a doctor beyond title, grade and departments.
+		#[pallet::constant]
+		type MaxAttributes: Get<u32>;
+
+		/// Maximum length of one attribute, in bytes.
+		#[pallet::constant]
+		type MaxAttributeLen: Get<u32>;
+
+		/// Maximum length of a storage provider's endpoint URL, in bytes.
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+
+		/// Maximum length of the encoded CP-ABE public key, in bytes.
+		#[pallet::constant]
+		type MaxAbeKeyLen: Get<u32>;
+
+		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The identifier the next registered hospital gets.
+	#[pallet::storage]
+	pub type NextHospitalId<T> = StorageValue<_, HospitalId, ValueQuery>;
+
+	/// Registered hospitals, revoked ones included.
+	#[pallet::storage]
+	pub type Hospitals<T: Config> = StorageMap<_, Twox64Concat, HospitalId, Hospital<T>>;
+
+	/// The hospital whose record service an account is.
+	#[pallet::storage]
+	pub type HospitalOfRecordService<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, HospitalId>;
+
+	/// Registered doctors, revoked ones included.
+	#[pallet::storage]
+	pub type Doctors<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Doctor<T>>;
+
+	/// Registered storage providers, revoked ones included.
+	#[pallet::storage]
+	pub type Providers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Provider<T>>;
+
+	/// Registered patients, revoked ones included.
+	#[pallet::storage]
+	pub type Patients<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Patient<T>>;
+
+	/// The key epoch in force.
+	#[pallet::storage]
+	pub type CurrentKeyEpoch<T: Config> = StorageValue<_, KeyEpoch<T>, OptionQuery>;
+
+	/// The key service's public parameters, once published.
+	#[pallet::storage]
+	pub type Parameters<T: Config> = StorageValue<_, PublicParameters<T>, OptionQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A hospital was registered.
+		HospitalRegistered { hospital: HospitalId, record_service: T::AccountId },
+		/// A hospital's name, grade, PDP key or validator changed.
+		HospitalUpdated { hospital: HospitalId },
+		/// A hospital was revoked.
+		HospitalRevoked { hospital: HospitalId },
+		/// A doctor was registered.
+		DoctorRegistered { doctor: T::AccountId, hospital: HospitalId },
+		/// A doctor's title, departments or attributes changed.
+		DoctorUpdated { doctor: T::AccountId },
+		/// A doctor was revoked.
+		DoctorRevoked { doctor: T::AccountId },
+		/// A storage provider was registered.
+		ProviderRegistered { provider: T::AccountId, operator: Option<HospitalId> },
+		/// A storage provider's endpoint changed.
+		ProviderUpdated { provider: T::AccountId },
+		/// A storage provider was revoked.
+		ProviderRevoked { provider: T::AccountId },
+		/// A patient was registered under a pseudonymous account.
+		PatientRegistered { patient: T::AccountId },
+		/// A patient was revoked.
+		PatientRevoked { patient: T::AccountId },
+		/// A new key epoch started; keys of earlier epochs no longer satisfy new policies.
+		KeyEpochStarted { index: u32 },
+		/// The key service published new public parameters.
+		PublicParametersSet { shve_schema: u16 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// A hospital grade must lie in 5..=14.
+		InvalidGrade,
+		/// A doctor title must lie in 1..=4.
+		InvalidTitle,
+		/// A department set names a department beyond the 37 of the schema.
+		InvalidDepartments,
+		/// The account already holds a role (record service, doctor, provider or patient).
+		AccountHasRole,
+		/// No hospital has this identifier.
+		UnknownHospital,
+		/// The hospital was revoked.
+		HospitalRevoked,
+		/// The account is not a registered doctor.
+		UnknownDoctor,
+		/// The account is not a registered storage provider.
+		UnknownProvider,
+		/// The account is not a registered patient.
+		UnknownPatient,
+		/// The actor was revoked already.
+		AlreadyRevoked,
+		/// The hospital identifier space is exhausted.
+		HospitalIdOverflow,
+		/// The key epoch counter is exhausted.
+		KeyEpochOverflow,
+		/// The signed origin is neither the registrar nor the provider itself.
+		NotRegistrarOrProvider,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a hospital whose record service signs as `record_service`.
+		///
+		/// Emits [`Event::HospitalRegistered`] with the new hospital's identifier.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_hospital())]
+		pub fn register_hospital(
+			origin: OriginFor<T>,
+			record_service: T::AccountId,
+			name: BoundedVec<u8, T::MaxNameLen>,
+			grade: u8,
+			pdp_public_key: BoundedVec<u8, T::MaxPdpKeyLen>,
+			validator: Option<T::AccountId>,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			ensure!(GRADES.contains(&grade), Error::<T>::InvalidGrade);
+			Self::ensure_no_role(&record_service)?;
+			let hospital = NextHospitalId::<T>::get();
+			let next = hospital.checked_add(1).ok_or(Error::<T>::HospitalIdOverflow)?;
+			Hospitals::<T>::insert(
+				hospital,
+				Hospital {
+					record_service: record_service.clone(),
+					name,
+					grade,
+					pdp_public_key,
+					validator,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					revoked_at: None,
+				},
+			);
+			HospitalOfRecordService::<T>::insert(&record_service, hospital);
+			NextHospitalId::<T>::put(next);
+			Self::deposit_event(Event::HospitalRegistered { hospital, record_service });
+			Ok(())
+		}
+
+		/// Changes a hospital's name, grade, PDP public key or validator account; `None`
+		/// leaves a field as it is.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::update_hospital())]
+		pub fn update_hospital(
+			origin: OriginFor<T>,
+			hospital: HospitalId,
+			name: Option<BoundedVec<u8, T::MaxNameLen>>,
+			grade: Option<u8>,
+			pdp_public_key: Option<BoundedVec<u8, T::MaxPdpKeyLen>>,
+			validator: Option<Option<T::AccountId>>,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Hospitals::<T>::try_mutate(hospital, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownHospital)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::HospitalRevoked);
+				if let Some(grade) = grade {
+					ensure!(GRADES.contains(&grade), Error::<T>::InvalidGrade);
+					entry.grade = grade;
+				}
+				if let Some(name) = name {
+					entry.name = name;
+				}
+				if let Some(key) = pdp_public_key {
+					entry.pdp_public_key = key;
+				}
+				if let Some(validator) = validator {
+					entry.validator = validator;
+				}
+				Ok(())
+			})?;
+			Self::deposit_event(Event::HospitalUpdated { hospital });
+			Ok(())
+		}
+
+		/// Revokes a hospital: its record service can no longer append records, and its
+		/// doctors can no longer read.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::revoke_hospital())]
+		pub fn revoke_hospital(origin: OriginFor<T>, hospital: HospitalId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Hospitals::<T>::try_mutate(hospital, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownHospital)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
+				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
+				Ok(())
+			})?;
+			Self::deposit_event(Event::HospitalRevoked { hospital });
+			Ok(())
+		}
+
+		/// Registers `doctor` at an active hospital with a title, departments and attributes.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::register_doctor(attributes.len() as u32))]
+		pub fn register_doctor(
+			origin: OriginFor<T>,
+			doctor: T::AccountId,
+			hospital: HospitalId,
+			title: u8,
+			departments: DepartmentSet,
+			attributes: BoundedVec<Attribute<T>, T::MaxAttributes>,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::ensure_no_role(&doctor)?;
+			Self::ensure_active_hospital(hospital)?;
+			Self::ensure_valid_doctor(title, departments)?;
+			Doctors::<T>::insert(
+				&doctor,
+				Doctor {
+					hospital,
+					title,
+					departments,
+					attributes,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					revoked_at: None,
+				},
+			);
+			Self::deposit_event(Event::DoctorRegistered { doctor, hospital });
+			Ok(())
+		}
+
+		/// Replaces a doctor's title, departments and attributes.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::update_doctor(attributes.len() as u32))]
+		pub fn update_doctor(
+			origin: OriginFor<T>,
+			doctor: T::AccountId,
+			title: u8,
+			departments: DepartmentSet,
+			attributes: BoundedVec<Attribute<T>, T::MaxAttributes>,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::ensure_valid_doctor(title, departments)?;
+			Doctors::<T>::try_mutate(&doctor, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownDoctor)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
+				entry.title = title;
+				entry.departments = departments;
+				entry.attributes = attributes;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::DoctorUpdated { doctor });
+			Ok(())
+		}
+
+		/// Revokes a doctor: every later request of theirs is refused.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::revoke_doctor())]
+		pub fn revoke_doctor(origin: OriginFor<T>, doctor: T::AccountId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Doctors::<T>::try_mutate(&doctor, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownDoctor)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
+				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
+				Ok(())
+			})?;
+			Self::deposit_event(Event::DoctorRevoked { doctor });
+			Ok(())
+		}
+
+		/// Registers a storage provider, operated by `operator` if a hospital runs it.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::register_provider())]
+		pub fn register_provider(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			operator: Option<HospitalId>,
+			endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::ensure_no_role(&provider)?;
+			if let Some(operator) = operator {
+				Self::ensure_active_hospital(operator)?;
+			}
+			Providers::<T>::insert(
+				&provider,
+				Provider {
+					operator,
+					endpoint,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					revoked_at: None,
+				},
+			);
+			Self::deposit_event(Event::ProviderRegistered { provider, operator });
+			Ok(())
+		}
+
+		/// Changes a provider's endpoint. The registrar or the provider itself may call it.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::update_provider())]
+		pub fn update_provider(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+		) -> DispatchResult {
+			if T::RegistrarOrigin::try_origin(origin.clone()).is_err() {
+				let who = ensure_signed(origin)?;
+				ensure!(who == provider, Error::<T>::NotRegistrarOrProvider);
+			}
+			Providers::<T>::try_mutate(&provider, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownProvider)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
+				entry.endpoint = endpoint;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::ProviderUpdated { provider });
+			Ok(())
+		}
+
+		/// Revokes a storage provider: it receives no new records.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::revoke_provider())]
+		pub fn revoke_provider(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Providers::<T>::try_mutate(&provider, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownProvider)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
+				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
+				Ok(())
+			})?;
+			Self::deposit_event(Event::ProviderRevoked { provider });
+			Ok(())
+		}
+
+		/// Registers `patient` as a pseudonymous patient account, with a commitment to the
+		/// identity escrow the key service keeps.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::register_patient())]
+		pub fn register_patient(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			identity_commitment: [u8; 32],
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::ensure_no_role(&patient)?;
+			Patients::<T>::insert(
+				&patient,
+				Patient {
+					identity_commitment,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					revoked_at: None,
+				},
+			);
+			Self::deposit_event(Event::PatientRegistered { patient });
+			Ok(())
+		}
+
+		/// Revokes a patient account (for example a lost card; the patient re-registers under
+		/// a new pseudonym).
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::revoke_patient())]
+		pub fn revoke_patient(origin: OriginFor<T>, patient: T::AccountId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Patients::<T>::try_mutate(&patient, |entry| -> DispatchResult {
+				let entry = entry.as_mut().ok_or(Error::<T>::UnknownPatient)?;
+				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
+				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
+				Ok(())
+			})?;
+			Self::deposit_event(Event::PatientRevoked { patient });
+			Ok(())
+		}
+
+		/// Starts the next key epoch: ABE keys of earlier epochs no longer satisfy policies
+		/// written from now on.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::start_key_epoch())]
+		pub fn start_key_epoch(origin: OriginFor<T>) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			let index = match CurrentKeyEpoch::<T>::get() {
+				Some(epoch) => epoch.index.checked_add(1).ok_or(Error::<T>::KeyEpochOverflow)?,
+				None => 0,
+			};
+			CurrentKeyEpoch::<T>::put(KeyEpoch {
+				index,
+				started_at: frame_system::Pallet::<T>::block_number(),
+			});
+			Self::deposit_event(Event::KeyEpochStarted { index });
+			Ok(())
+		}
+
+		/// Publishes the key service's public parameters: the CP-ABE public key, the ed25519
+		/// key that signs SHVE tokens and the SHVE schema.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::set_public_parameters())]
+		pub fn set_public_parameters(
+			origin: OriginFor<T>,
+			abe_public_key: BoundedVec<u8, T::MaxAbeKeyLen>,
+			token_signing_key: [u8; 32],
+			shve_schema: u16,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Parameters::<T>::put(PublicParameters {
+				abe_public_key,
+				token_signing_key,
+				shve_schema,
+			});
+			Self::deposit_event(Event::PublicParametersSet { shve_schema });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The role `who` holds, revoked or not.
+		pub fn role_of(who: &T::AccountId) -> Option<Role> {
+			if let Some(hospital) = HospitalOfRecordService::<T>::get(who) {
+				Some(Role::RecordService(hospital))
+			} else if Doctors::<T>::contains_key(who) {
+				Some(Role::Doctor)
+			} else if Providers::<T>::contains_key(who) {
+				Some(Role::Provider)
+			} else if Patients::<T>::contains_key(who) {
+				Some(Role::Patient)
+			} else {
+				None
+			}
+		}
+
+		/// The hospital whose record service `who` is, if neither is revoked.
+		pub fn active_hospital_of(who: &T::AccountId) -> Option<(HospitalId, Hospital<T>)> {
+			let id = HospitalOfRecordService::<T>::get(who)?;
+			Hospitals::<T>::get(id).filter(|h| h.revoked_at.is_none()).map(|h| (id, h))
+		}
+
+		/// The doctor record of `who`, if the doctor and their hospital are active.
+		pub fn active_doctor(who: &T::AccountId) -> Option<Doctor<T>> {
+			let doctor = Doctors::<T>::get(who).filter(|d| d.revoked_at.is_none())?;
+			Hospitals::<T>::get(doctor.hospital).filter(|h| h.revoked_at.is_none()).map(|_| doctor)
+		}
+
+		/// The provider record of `who`, if active.
+		pub fn active_provider(who: &T::AccountId) -> Option<Provider<T>> {
+			Providers::<T>::get(who).filter(|p| p.revoked_at.is_none())
+		}
+
+		/// Whether `who` is an active patient.
+		pub fn is_active_patient(who: &T::AccountId) -> bool {
+			Patients::<T>::get(who).is_some_and(|p| p.revoked_at.is_none())
+		}
+
+		fn ensure_no_role(who: &T::AccountId) -> DispatchResult {
+			ensure!(Self::role_of(who).is_none(), Error::<T>::AccountHasRole);
+			Ok(())
+		}
+
+		fn ensure_active_hospital(hospital: HospitalId) -> DispatchResult {
+			let entry = Hospitals::<T>::get(hospital).ok_or(Error::<T>::UnknownHospital)?;
+			ensure!(entry.revoked_at.is_none(), Error::<T>::HospitalRevoked);
+			Ok(())
+		}
+
+		fn ensure_valid_doctor(title: u8, departments: DepartmentSet) -> DispatchResult {
+			ensure!(TITLES.contains(&title), Error::<T>::InvalidTitle);
+			ensure!(departments >> MAX_DEPARTMENTS == 0, Error::<T>::InvalidDepartments);
+			Ok(())
+		}
+
+		/// Invariants: hospital ids below the counter, record services and hospitals in
+		/// one-to-one correspondence, doctors and providers point at existing hospitals, grades
+		/// and titles in range, and no account holds two roles.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let next = NextHospitalId::<T>::get();
+			let mut hospitals = 0u32;
+			for (id, hospital) in Hospitals::<T>::iter() {
+				hospitals = hospitals.saturating_add(1);
+				ensure!(id < next, "hospital id at or above NextHospitalId");
+				ensure!(GRADES.contains(&hospital.grade), "hospital grade out of range");
+				ensure!(
+					HospitalOfRecordService::<T>::get(&hospital.record_service) == Some(id),
+					"record service index does not point back to its hospital"
+				);
+			}
+			ensure!(
+				HospitalOfRecordService::<T>::iter().count() as u32 == hospitals,
+				"record service index and hospitals differ in size"
+			);
+			for (who, doctor) in Doctors::<T>::iter() {
+				ensure!(
+					Hospitals::<T>::contains_key(doctor.hospital),
+					"doctor of unknown hospital"
+				);
+				ensure!(TITLES.contains(&doctor.title), "doctor title out of range");
+				ensure!(doctor.departments >> MAX_DEPARTMENTS == 0, "department out of range");
+				ensure!(
+					!HospitalOfRecordService::<T>::contains_key(&who),
+					"doctor is a record service"
+				);
+			}
+			for (who, provider) in Providers::<T>::iter() {
+				if let Some(operator) = provider.operator {
+					ensure!(Hospitals::<T>::contains_key(operator), "provider of unknown operator");
+				}
+				ensure!(!Doctors::<T>::contains_key(&who), "provider is a doctor");
+				ensure!(
+					!HospitalOfRecordService::<T>::contains_key(&who),
+					"provider is a record service"
+				);
+			}
+			for (who, _) in Patients::<T>::iter() {
+				ensure!(Self::role_of(&who) == Some(Role::Patient), "patient holds another role");
+			}
+			Ok(())
+		}
+	}
+}

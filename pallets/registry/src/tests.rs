@@ -1,0 +1,401 @@
+//! Unit tests of the registry on the mock runtime.
+
+use frame_support::{assert_noop, assert_ok, BoundedVec};
+use sp_runtime::DispatchError;
+
+use crate::{mock::*, *};
+
+const RECORD_SERVICE: u64 = 10;
+const OTHER_SERVICE: u64 = 11;
+const DOCTOR: u64 = 20;
+const PROVIDER: u64 = 30;
+const PATIENT: u64 = 40;
+
+fn bounded<S: frame_support::traits::Get<u32>>(bytes: &[u8]) -> BoundedVec<u8, S> {
+	BoundedVec::try_from(bytes.to_vec()).unwrap()
+}
+
+fn register_hospital(record_service: u64, grade: u8) -> HospitalId {
+	let id = NextHospitalId::<Test>::get();
+	assert_ok!(Registry::register_hospital(
+		RuntimeOrigin::root(),
+		record_service,
+		bounded(b"General Hospital"),
+		grade,
+		bounded(&[1u8; 96]),
+		None,
+	));
+	id
+}
+
+fn attrs(list: &[&[u8]]) -> BoundedVec<Attribute<Test>, MaxAttributes> {
+	BoundedVec::try_from(list.iter().map(|a| bounded(a)).collect::<Vec<_>>()).unwrap()
+}
+
+fn check_invariants() {
+	Registry::do_try_state().expect("registry invariants hold");
+}
+
+#[test]
+fn registers_hospitals_with_sequential_ids() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(register_hospital(RECORD_SERVICE, 12), 0);
+		assert_eq!(register_hospital(OTHER_SERVICE, 5), 1);
+		System::assert_last_event(
+			Event::HospitalRegistered { hospital: 1, record_service: OTHER_SERVICE }.into(),
+		);
+		assert_eq!(Registry::role_of(&RECORD_SERVICE), Some(Role::RecordService(0)));
+		let (id, hospital) = Registry::active_hospital_of(&OTHER_SERVICE).unwrap();
+		assert_eq!((id, hospital.grade, hospital.registered_at), (1, 5, 1));
+		check_invariants();
+	});
+}
+
+#[test]
+fn only_the_registrar_registers() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Registry::register_hospital(
+				RuntimeOrigin::signed(1),
+				RECORD_SERVICE,
+				bounded(b"x"),
+				10,
+				bounded(&[]),
+				None
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Registry::register_patient(RuntimeOrigin::signed(PATIENT), PATIENT, [0; 32]),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(Registry::start_key_epoch(RuntimeOrigin::signed(1)), DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn rejects_grades_titles_and_departments_out_of_range() {
+	new_test_ext().execute_with(|| {
+		for grade in [0, 4, 15, 255] {
+			assert_noop!(
+				Registry::register_hospital(
+					RuntimeOrigin::root(),
+					RECORD_SERVICE,
+					bounded(b"x"),
+					grade,
+					bounded(&[]),
+					None
+				),
+				Error::<Test>::InvalidGrade
+			);
+		}
+		let id = register_hospital(RECORD_SERVICE, 14);
+		assert_noop!(
+			Registry::update_hospital(RuntimeOrigin::root(), id, None, Some(15), None, None),
+			Error::<Test>::InvalidGrade
+		);
+		for title in [0, 5] {
+			assert_noop!(
+				Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, title, 1, attrs(&[])),
+				Error::<Test>::InvalidTitle
+			);
+		}
+		assert_noop!(
+			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 2, 1 << 37, attrs(&[])),
+			Error::<Test>::InvalidDepartments
+		);
+		assert_ok!(Registry::register_doctor(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			id,
+			4,
+			(1 << 37) - 1,
+			attrs(&[b"emergency"])
+		));
+		check_invariants();
+	});
+}
+
+#[test]
+fn an_account_holds_one_role() {
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 10);
+		assert_noop!(
+			Registry::register_doctor(RuntimeOrigin::root(), RECORD_SERVICE, id, 1, 0, attrs(&[])),
+			Error::<Test>::AccountHasRole
+		);
+		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [7; 32]));
+		assert_noop!(
+			Registry::register_provider(RuntimeOrigin::root(), PATIENT, None, bounded(b"http://p")),
+			Error::<Test>::AccountHasRole
+		);
+		assert_noop!(
+			Registry::register_hospital(
+				RuntimeOrigin::root(),
+				PATIENT,
+				bounded(b"x"),
+				10,
+				bounded(&[]),
+				None
+			),
+			Error::<Test>::AccountHasRole
+		);
+		assert_noop!(
+			Registry::register_patient(RuntimeOrigin::root(), PATIENT, [8; 32]),
+			Error::<Test>::AccountHasRole
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn doctors_need_an_active_hospital() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, 0, 1, 0, attrs(&[])),
+			Error::<Test>::UnknownHospital
+		);
+		let id = register_hospital(RECORD_SERVICE, 10);
+		assert_ok!(Registry::register_doctor(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			id,
+			3,
+			0b110,
+			attrs(&[])
+		));
+		assert!(Registry::active_doctor(&DOCTOR).is_some());
+
+		assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), id));
+		System::assert_last_event(Event::HospitalRevoked { hospital: id }.into());
+		// A revoked hospital takes its doctors and record service with it.
+		assert!(Registry::active_doctor(&DOCTOR).is_none());
+		assert!(Registry::active_hospital_of(&RECORD_SERVICE).is_none());
+		assert_noop!(
+			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR + 1, id, 1, 0, attrs(&[])),
+			Error::<Test>::HospitalRevoked
+		);
+		assert_noop!(
+			Registry::update_hospital(RuntimeOrigin::root(), id, None, Some(9), None, None),
+			Error::<Test>::HospitalRevoked
+		);
+		assert_noop!(
+			Registry::revoke_hospital(RuntimeOrigin::root(), id),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_noop!(
+			Registry::revoke_hospital(RuntimeOrigin::root(), 99),
+			Error::<Test>::UnknownHospital
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn updates_and_revokes_doctors() {
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 10);
+		assert_noop!(
+			Registry::update_doctor(RuntimeOrigin::root(), DOCTOR, 2, 0, attrs(&[])),
+			Error::<Test>::UnknownDoctor
+		);
+		assert_ok!(Registry::register_doctor(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			id,
+			1,
+			0b1,
+			attrs(&[])
+		));
+		assert_ok!(Registry::update_doctor(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			3,
+			0b1010,
+			attrs(&[b"emergency", b"oncology-board"])
+		));
+		System::assert_last_event(Event::DoctorUpdated { doctor: DOCTOR }.into());
+		let doctor = Registry::active_doctor(&DOCTOR).unwrap();
+		assert_eq!((doctor.title, doctor.departments, doctor.attributes.len()), (3, 0b1010, 2));
+
+		assert_ok!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR));
+		assert!(Registry::active_doctor(&DOCTOR).is_none());
+		assert_eq!(Registry::role_of(&DOCTOR), Some(Role::Doctor), "the record stays");
+		assert_noop!(
+			Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_noop!(
+			Registry::update_doctor(RuntimeOrigin::root(), DOCTOR, 2, 0, attrs(&[])),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_noop!(
+			Registry::revoke_doctor(RuntimeOrigin::root(), 99),
+			Error::<Test>::UnknownDoctor
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn providers_update_their_own_endpoint() {
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 10);
+		assert_noop!(
+			Registry::register_provider(
+				RuntimeOrigin::root(),
+				PROVIDER,
+				Some(7),
+				bounded(b"http://a")
+			),
+			Error::<Test>::UnknownHospital
+		);
+		assert_ok!(Registry::register_provider(
+			RuntimeOrigin::root(),
+			PROVIDER,
+			Some(id),
+			bounded(b"http://a")
+		));
+		System::assert_last_event(
+			Event::ProviderRegistered { provider: PROVIDER, operator: Some(id) }.into(),
+		);
+		assert_ok!(Registry::update_provider(
+			RuntimeOrigin::signed(PROVIDER),
+			PROVIDER,
+			bounded(b"https://b")
+		));
+		assert_eq!(Registry::active_provider(&PROVIDER).unwrap().endpoint.to_vec(), b"https://b");
+		assert_ok!(Registry::update_provider(
+			RuntimeOrigin::root(),
+			PROVIDER,
+			bounded(b"https://c")
+		));
+		assert_noop!(
+			Registry::update_provider(RuntimeOrigin::signed(PATIENT), PROVIDER, bounded(b"evil")),
+			Error::<Test>::NotRegistrarOrProvider
+		);
+		assert_noop!(
+			Registry::update_provider(RuntimeOrigin::signed(PATIENT), PATIENT, bounded(b"x")),
+			Error::<Test>::UnknownProvider
+		);
+		assert_ok!(Registry::revoke_provider(RuntimeOrigin::root(), PROVIDER));
+		assert!(Registry::active_provider(&PROVIDER).is_none());
+		assert_noop!(
+			Registry::update_provider(RuntimeOrigin::signed(PROVIDER), PROVIDER, bounded(b"x")),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_noop!(
+			Registry::revoke_provider(RuntimeOrigin::root(), PROVIDER),
+			Error::<Test>::AlreadyRevoked
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn patients_are_pseudonymous_accounts() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [3; 32]));
+		System::assert_last_event(Event::PatientRegistered { patient: PATIENT }.into());
+		let patient = Patients::<Test>::get(PATIENT).unwrap();
+		assert_eq!(patient.identity_commitment, [3; 32]);
+		assert!(Registry::is_active_patient(&PATIENT));
+		assert_ok!(Registry::revoke_patient(RuntimeOrigin::root(), PATIENT));
+		assert!(!Registry::is_active_patient(&PATIENT));
+		assert_noop!(
+			Registry::revoke_patient(RuntimeOrigin::root(), PATIENT),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_noop!(
+			Registry::revoke_patient(RuntimeOrigin::root(), 99),
+			Error::<Test>::UnknownPatient
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn key_epochs_count_up() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(CurrentKeyEpoch::<Test>::get(), None);
+		assert_ok!(Registry::start_key_epoch(RuntimeOrigin::root()));
+		assert_eq!(CurrentKeyEpoch::<Test>::get().unwrap().index, 0);
+		System::set_block_number(5);
+		assert_ok!(Registry::start_key_epoch(RuntimeOrigin::root()));
+		let epoch = CurrentKeyEpoch::<Test>::get().unwrap();
+		assert_eq!((epoch.index, epoch.started_at), (1, 5));
+		System::assert_last_event(Event::KeyEpochStarted { index: 1 }.into());
+
+		CurrentKeyEpoch::<Test>::put(KeyEpoch { index: u32::MAX, started_at: 5 });
+		assert_noop!(
+			Registry::start_key_epoch(RuntimeOrigin::root()),
+			Error::<Test>::KeyEpochOverflow
+		);
+	});
+}
+
+#[test]
+fn hospital_ids_do_not_wrap() {
+	new_test_ext().execute_with(|| {
+		NextHospitalId::<Test>::put(HospitalId::MAX);
+		assert_noop!(
+			Registry::register_hospital(
+				RuntimeOrigin::root(),
+				RECORD_SERVICE,
+				bounded(b"x"),
+				10,
+				bounded(&[]),
+				None
+			),
+			Error::<Test>::HospitalIdOverflow
+		);
+	});
+}
+
+#[test]
+fn publishes_public_parameters() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Registry::set_public_parameters(
+			RuntimeOrigin::root(),
+			bounded(&[1; 200]),
+			[2; 32],
+			1
+		));
+		System::assert_last_event(Event::PublicParametersSet { shve_schema: 1 }.into());
+		let params = Parameters::<Test>::get().unwrap();
+		assert_eq!((params.token_signing_key, params.shve_schema), ([2; 32], 1));
+	});
+}
+
+#[test]
+fn updates_hospitals_field_by_field() {
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 10);
+		assert_ok!(Registry::update_hospital(
+			RuntimeOrigin::root(),
+			id,
+			None,
+			Some(13),
+			None,
+			Some(Some(99))
+		));
+		let hospital = Hospitals::<Test>::get(id).unwrap();
+		assert_eq!(
+			(hospital.grade, hospital.validator, hospital.name.to_vec()),
+			(13, Some(99), b"General Hospital".to_vec())
+		);
+		assert_noop!(
+			Registry::update_hospital(RuntimeOrigin::root(), 5, None, None, None, None),
+			Error::<Test>::UnknownHospital
+		);
+	});
+}
+
+#[test]
+fn try_state_detects_a_broken_index() {
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 10);
+		HospitalOfRecordService::<Test>::insert(OTHER_SERVICE, id);
+		assert!(Registry::do_try_state().is_err());
+	});
+}
