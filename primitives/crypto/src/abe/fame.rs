@@ -23,7 +23,7 @@
 
 use super::msp::{reconstruction, Msp};
 use super::policy::Policy;
-use crate::hash_to_curve::{hash_to_g1, ABE_DST};
+use crate::hash_to_curve::{hash_to_g1, hash_to_g1_blst, ABE_DST};
 use crate::Error;
 use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
@@ -40,139 +40,185 @@ type Gt = PairingOutput<Bls12_381>;
 
 /// `H(π(i) l t)` for an attribute.
 pub fn attribute_hash(attr: &[u8], l: u8, t: u8) -> G1Affine {
-    let mut m = Vec::with_capacity(attr.len() + 5);
-    m.push(1);
-    m.extend_from_slice(&(attr.len() as u16).to_le_bytes());
-    m.extend_from_slice(attr);
-    m.extend_from_slice(&[l, t]);
-    hash_to_g1(&m, ABE_DST)
+	hash_to_g1(&attribute_message(attr, l, t), ABE_DST)
+}
+
+fn attribute_message(attr: &[u8], l: u8, t: u8) -> Vec<u8> {
+	let mut m = Vec::with_capacity(attr.len() + 5);
+	m.push(1);
+	m.extend_from_slice(&(attr.len() as u16).to_le_bytes());
+	m.extend_from_slice(attr);
+	m.extend_from_slice(&[l, t]);
+	m
+}
+
+/// arkworks G1 point → blst (through the standard uncompressed encoding).
+fn g1_to_blst(p: &G1Affine) -> blst::blst_p1 {
+	let mut b = [0u8; 96];
+	let _ = p.serialize_uncompressed(&mut b[..]);
+	let mut a = blst::blst_p1_affine::default();
+	let mut out = blst::blst_p1::default();
+	// SAFETY: 96-byte input, valid outputs. The point comes from our own (valid) arkworks point.
+	unsafe {
+		blst::blst_p1_deserialize(&mut a, b.as_ptr());
+		blst::blst_p1_from_affine(&mut out, &a);
+	}
+	out
+}
+
+/// arkworks G2 point → blst.
+fn g2_to_blst(p: &G2Affine) -> blst::blst_p2 {
+	let mut b = [0u8; 192];
+	let _ = p.serialize_uncompressed(&mut b[..]);
+	let mut a = blst::blst_p2_affine::default();
+	let mut out = blst::blst_p2::default();
+	// SAFETY: 192-byte input, valid outputs.
+	unsafe {
+		blst::blst_p2_deserialize(&mut a, b.as_ptr());
+		blst::blst_p2_from_affine(&mut out, &a);
+	}
+	out
+}
+
+fn g2_mul_blst(p: &G2Affine, s: &[u8]) -> G2Affine {
+	let q = g2_to_blst(p);
+	let mut r = blst::blst_p2::default();
+	let mut a = blst::blst_p2_affine::default();
+	let mut b = [0u8; 192];
+	// SAFETY: valid pointers, 32-byte scalar.
+	unsafe {
+		blst::blst_p2_mult(&mut r, &q, s.as_ptr(), 255);
+		blst::blst_p2_to_affine(&mut a, &r);
+		blst::blst_p2_affine_serialize(b.as_mut_ptr(), &a);
+	}
+	G2Affine::deserialize_uncompressed_unchecked(&b[..]).unwrap_or_default()
 }
 
 /// `H(0 j l t)`, uncached.
 pub fn column_hash_uncached(j: u32, l: u8, t: u8) -> G1Affine {
-    let mut m = vec![0u8];
-    m.extend_from_slice(&j.to_le_bytes());
-    m.extend_from_slice(&[l, t]);
-    hash_to_g1(&m, ABE_DST)
+	let mut m = vec![0u8];
+	m.extend_from_slice(&j.to_le_bytes());
+	m.extend_from_slice(&[l, t]);
+	hash_to_g1(&m, ABE_DST)
 }
 
 /// The six `H(0 j l t)` of column `j` (1-based), index `(l-1)*2 + (t-1)`, cached.
 fn column_hashes(j: u32) -> [G1Affine; 6] {
-    static CACHE: OnceLock<RwLock<Vec<[G1Affine; 6]>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| RwLock::new(Vec::new()));
-    let idx = j as usize - 1;
-    if let Ok(c) = cache.read() {
-        if let Some(h) = c.get(idx) {
-            return *h;
-        }
-    }
-    let mut w = match cache.write() {
-        Ok(w) => w,
-        Err(p) => p.into_inner(),
-    };
-    while w.len() <= idx {
-        let jj = w.len() as u32 + 1;
-        let mut h = [G1Affine::zero(); 6];
-        for l in 1..=3u8 {
-            for t in 1..=2u8 {
-                h[(l as usize - 1) * 2 + t as usize - 1] = column_hash_uncached(jj, l, t);
-            }
-        }
-        w.push(h);
-    }
-    w[idx]
+	static CACHE: OnceLock<RwLock<Vec<[G1Affine; 6]>>> = OnceLock::new();
+	let cache = CACHE.get_or_init(|| RwLock::new(Vec::new()));
+	let idx = j as usize - 1;
+	if let Ok(c) = cache.read() {
+		if let Some(h) = c.get(idx) {
+			return *h;
+		}
+	}
+	let mut w = match cache.write() {
+		Ok(w) => w,
+		Err(p) => p.into_inner(),
+	};
+	while w.len() <= idx {
+		let jj = w.len() as u32 + 1;
+		let mut h = [G1Affine::zero(); 6];
+		for l in 1..=3u8 {
+			for t in 1..=2u8 {
+				h[(l as usize - 1) * 2 + t as usize - 1] = column_hash_uncached(jj, l, t);
+			}
+		}
+		w.push(h);
+	}
+	w[idx]
 }
 
 /// Public parameters.
 #[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct FamePublicKey {
-    h: G2Affine,
-    h1: G2Affine,
-    h2: G2Affine,
-    t1: Gt,
-    t2: Gt,
+	h: G2Affine,
+	h1: G2Affine,
+	h2: G2Affine,
+	t1: Gt,
+	t2: Gt,
 }
 
 /// Master secret (key service only).
 #[derive(Clone, CanonicalSerialize, CanonicalDeserialize)]
 pub struct FameMasterKey {
-    a1: Fr,
-    a2: Fr,
-    b1: Fr,
-    b2: Fr,
-    gd: [G1Affine; 3],
+	a1: Fr,
+	a2: Fr,
+	b1: Fr,
+	b2: Fr,
+	gd: [G1Affine; 3],
 }
 
 impl Drop for FameMasterKey {
-    fn drop(&mut self) {
-        self.a1.zeroize();
-        self.a2.zeroize();
-        self.b1.zeroize();
-        self.b2.zeroize();
-        for g in self.gd.iter_mut() {
-            g.zeroize();
-        }
-    }
+	fn drop(&mut self) {
+		self.a1.zeroize();
+		self.a2.zeroize();
+		self.b1.zeroize();
+		self.b2.zeroize();
+		for g in self.gd.iter_mut() {
+			g.zeroize();
+		}
+	}
 }
 
 /// A user's decryption key for an attribute set.
 #[derive(Clone)]
 pub struct FameUserKey {
-    sk0: [G2Affine; 3],
-    attrs: BTreeMap<Vec<u8>, [G1Affine; 3]>,
-    sk_prime: [G1Affine; 3],
+	sk0: [G2Affine; 3],
+	attrs: BTreeMap<Vec<u8>, [G1Affine; 3]>,
+	sk_prime: [G1Affine; 3],
 }
 
 impl Drop for FameUserKey {
-    fn drop(&mut self) {
-        for p in self.sk_prime.iter_mut() {
-            p.zeroize();
-        }
-        for v in self.attrs.values_mut() {
-            for p in v.iter_mut() {
-                p.zeroize();
-            }
-        }
-    }
+	fn drop(&mut self) {
+		for p in self.sk_prime.iter_mut() {
+			p.zeroize();
+		}
+		for v in self.attrs.values_mut() {
+			for p in v.iter_mut() {
+				p.zeroize();
+			}
+		}
+	}
 }
 
 impl FameUserKey {
-    /// The attributes the key holds.
-    pub fn attributes(&self) -> impl Iterator<Item = &[u8]> {
-        self.attrs.keys().map(|k| &k[..])
-    }
+	/// The attributes the key holds.
+	pub fn attributes(&self) -> impl Iterator<Item = &[u8]> {
+		self.attrs.keys().map(|k| &k[..])
+	}
 }
 
 /// A FAME ciphertext (KEM part): the policy travels with it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FameCiphertext {
-    /// The access policy.
-    pub policy: Policy,
-    ct0: [G2Affine; 3],
-    rows: Vec<[G1Affine; 3]>,
+	/// The access policy.
+	pub policy: Policy,
+	ct0: [G2Affine; 3],
+	rows: Vec<[G1Affine; 3]>,
 }
 
 macro_rules! ark_bytes {
-    ($t:ty) => {
-        impl $t {
-            /// Compressed arkworks encoding.
-            pub fn to_bytes(&self) -> Vec<u8> {
-                let mut v = Vec::new();
-                // Serializing into a Vec cannot fail.
-                let _ = self.serialize_compressed(&mut v);
-                v
-            }
-            /// Decodes with full validation (on-curve and subgroup checks).
-            pub fn from_bytes(b: &[u8]) -> crate::Result<Self> {
-                let mut r = b;
-                let v = Self::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
-                if !r.is_empty() {
-                    return Err(Error::Malformed);
-                }
-                Ok(v)
-            }
-        }
-    };
+	($t:ty) => {
+		impl $t {
+			/// Compressed arkworks encoding.
+			pub fn to_bytes(&self) -> Vec<u8> {
+				let mut v = Vec::new();
+				// Serializing into a Vec cannot fail.
+				let _ = self.serialize_compressed(&mut v);
+				v
+			}
+			/// Decodes with full validation (on-curve and subgroup checks).
+			pub fn from_bytes(b: &[u8]) -> crate::Result<Self> {
+				let mut r = b;
+				let v = Self::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
+				if !r.is_empty() {
+					return Err(Error::Malformed);
+				}
+				Ok(v)
+			}
+		}
+	};
 }
 ark_bytes!(FamePublicKey);
 ark_bytes!(FameMasterKey);
@@ -181,268 +227,303 @@ ark_bytes!(FameMasterKey);
 pub const MAX_KEY_ATTRIBUTES: usize = 256;
 
 impl FameUserKey {
-    /// `sk0 | sk' | u16 count | (u8 len | attribute | 3 × G1)*`, points compressed.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut v = Vec::new();
-        let _ = self.sk0.serialize_compressed(&mut v);
-        let _ = self.sk_prime.serialize_compressed(&mut v);
-        v.extend_from_slice(&(self.attrs.len() as u16).to_le_bytes());
-        for (a, k) in &self.attrs {
-            v.push(a.len() as u8);
-            v.extend_from_slice(a);
-            let _ = k.serialize_compressed(&mut v);
-        }
-        v
-    }
-    /// Decodes with full point validation; never allocates more than the input justifies.
-    pub fn from_bytes(b: &[u8]) -> crate::Result<Self> {
-        let mut r = b;
-        let sk0 = <[G2Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
-        let sk_prime =
-            <[G1Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
-        let take = |r: &mut &[u8], n: usize| -> crate::Result<Vec<u8>> {
-            if r.len() < n {
-                return Err(Error::Malformed);
-            }
-            let (a, rest) = r.split_at(n);
-            *r = rest;
-            Ok(a.to_vec())
-        };
-        let cnt = take(&mut r, 2)?;
-        let cnt = u16::from_le_bytes([cnt[0], cnt[1]]) as usize;
-        if cnt > MAX_KEY_ATTRIBUTES {
-            return Err(Error::TooLarge);
-        }
-        let mut attrs = BTreeMap::new();
-        for _ in 0..cnt {
-            let len = take(&mut r, 1)?[0] as usize;
-            let a = take(&mut r, len)?;
-            let k =
-                <[G1Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
-            if a.is_empty() || attrs.insert(a, k).is_some() {
-                return Err(Error::Malformed);
-            }
-        }
-        if !r.is_empty() {
-            return Err(Error::Malformed);
-        }
-        Ok(Self {
-            sk0,
-            attrs,
-            sk_prime,
-        })
-    }
+	/// `sk0 | sk' | u16 count | (u8 len | attribute | 3 × G1)*`, points compressed.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let mut v = Vec::new();
+		let _ = self.sk0.serialize_compressed(&mut v);
+		let _ = self.sk_prime.serialize_compressed(&mut v);
+		v.extend_from_slice(&(self.attrs.len() as u16).to_le_bytes());
+		for (a, k) in &self.attrs {
+			v.push(a.len() as u8);
+			v.extend_from_slice(a);
+			let _ = k.serialize_compressed(&mut v);
+		}
+		v
+	}
+	/// Decodes with full point validation; never allocates more than the input justifies.
+	pub fn from_bytes(b: &[u8]) -> crate::Result<Self> {
+		let mut r = b;
+		let sk0 = <[G2Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
+		let sk_prime =
+			<[G1Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
+		let take = |r: &mut &[u8], n: usize| -> crate::Result<Vec<u8>> {
+			if r.len() < n {
+				return Err(Error::Malformed);
+			}
+			let (a, rest) = r.split_at(n);
+			*r = rest;
+			Ok(a.to_vec())
+		};
+		let cnt = take(&mut r, 2)?;
+		let cnt = u16::from_le_bytes([cnt[0], cnt[1]]) as usize;
+		if cnt > MAX_KEY_ATTRIBUTES {
+			return Err(Error::TooLarge);
+		}
+		let mut attrs = BTreeMap::new();
+		for _ in 0..cnt {
+			let len = take(&mut r, 1)?[0] as usize;
+			let a = take(&mut r, len)?;
+			let k =
+				<[G1Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
+			if a.is_empty() || attrs.insert(a, k).is_some() {
+				return Err(Error::Malformed);
+			}
+		}
+		if !r.is_empty() {
+			return Err(Error::Malformed);
+		}
+		Ok(Self { sk0, attrs, sk_prime })
+	}
 }
 
 impl FameCiphertext {
-    /// SCALE(policy) || compressed(ct0, rows).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut v = self.policy.encode();
-        let _ = self.ct0.serialize_compressed(&mut v);
-        for row in &self.rows {
-            let _ = row.serialize_compressed(&mut v);
-        }
-        v
-    }
-    /// Decodes with full validation; the number of rows must match the policy.
-    pub fn from_bytes(b: &[u8]) -> crate::Result<Self> {
-        let mut r = b;
-        let policy = Policy::decode(&mut r).map_err(|_| Error::Malformed)?;
-        let ct0 = <[G2Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
-        let n = policy.leaves().count();
-        let mut rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            rows.push(
-                <[G1Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?,
-            );
-        }
-        if !r.is_empty() {
-            return Err(Error::Malformed);
-        }
-        Ok(Self { policy, ct0, rows })
-    }
+	/// SCALE(policy) || compressed(ct0, rows).
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let mut v = self.policy.encode();
+		let _ = self.ct0.serialize_compressed(&mut v);
+		for row in &self.rows {
+			let _ = row.serialize_compressed(&mut v);
+		}
+		v
+	}
+	/// Decodes with full validation; the number of rows must match the policy.
+	pub fn from_bytes(b: &[u8]) -> crate::Result<Self> {
+		let mut r = b;
+		let policy = Policy::decode(&mut r).map_err(|_| Error::Malformed)?;
+		let ct0 = <[G2Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?;
+		let n = policy.leaves().count();
+		let mut rows = Vec::with_capacity(n);
+		for _ in 0..n {
+			rows.push(
+				<[G1Affine; 3]>::deserialize_compressed(&mut r).map_err(|_| Error::Malformed)?,
+			);
+		}
+		if !r.is_empty() {
+			return Err(Error::Malformed);
+		}
+		Ok(Self { policy, ct0, rows })
+	}
 }
 
 /// Setup: fresh master key and public parameters.
 pub fn setup<R: RngCore + CryptoRng>(rng: &mut R) -> (FamePublicKey, FameMasterKey) {
-    let g = G1Projective::generator();
-    let h = G2Projective::generator();
-    let nz = |rng: &mut R| loop {
-        let x = Fr::rand(rng);
-        if !x.is_zero() {
-            return x;
-        }
-    };
-    let (a1, a2, b1, b2) = (nz(rng), nz(rng), nz(rng), nz(rng));
-    let mut d = [Fr::rand(rng), Fr::rand(rng), Fr::rand(rng)];
-    let egh = Bls12_381::pairing(g, h);
-    let pk = FamePublicKey {
-        h: h.into_affine(),
-        h1: (h * a1).into_affine(),
-        h2: (h * a2).into_affine(),
-        t1: egh * (d[0] * a1 + d[2]),
-        t2: egh * (d[1] * a2 + d[2]),
-    };
-    let gd = [
-        (g * d[0]).into_affine(),
-        (g * d[1]).into_affine(),
-        (g * d[2]).into_affine(),
-    ];
-    d.zeroize();
-    (pk, FameMasterKey { a1, a2, b1, b2, gd })
+	let g = G1Projective::generator();
+	let h = G2Projective::generator();
+	let nz = |rng: &mut R| loop {
+		let x = Fr::rand(rng);
+		if !x.is_zero() {
+			return x;
+		}
+	};
+	let (a1, a2, b1, b2) = (nz(rng), nz(rng), nz(rng), nz(rng));
+	let mut d = [Fr::rand(rng), Fr::rand(rng), Fr::rand(rng)];
+	let egh = Bls12_381::pairing(g, h);
+	let pk = FamePublicKey {
+		h: h.into_affine(),
+		h1: (h * a1).into_affine(),
+		h2: (h * a2).into_affine(),
+		t1: egh * (d[0] * a1 + d[2]),
+		t2: egh * (d[1] * a2 + d[2]),
+	};
+	let gd = [(g * d[0]).into_affine(), (g * d[1]).into_affine(), (g * d[2]).into_affine()];
+	d.zeroize();
+	(pk, FameMasterKey { a1, a2, b1, b2, gd })
 }
 
 /// Key generation for an attribute set (duplicates are ignored).
 pub fn keygen<R: RngCore + CryptoRng, A: AsRef<[u8]>>(
-    msk: &FameMasterKey,
-    attributes: &[A],
-    rng: &mut R,
+	msk: &FameMasterKey,
+	attributes: &[A],
+	rng: &mut R,
 ) -> crate::Result<FameUserKey> {
-    let g = G1Projective::generator();
-    let h = G2Projective::generator();
-    let r1 = Fr::rand(rng);
-    let r2 = Fr::rand(rng);
-    let e = [msk.b1 * r1, msk.b2 * r2, r1 + r2];
-    let sk0 = [
-        (h * e[0]).into_affine(),
-        (h * e[1]).into_affine(),
-        (h * e[2]).into_affine(),
-    ];
-    let ainv = [
-        msk.a1.inverse().ok_or(Error::InvalidParameter)?,
-        msk.a2.inverse().ok_or(Error::InvalidParameter)?,
-    ];
-    let part = |hash: &dyn Fn(u8, u8) -> G1Affine, sigma: Fr, t: usize| -> G1Projective {
-        let mut acc = g * (sigma * ainv[t]);
-        for (l, el) in e.iter().enumerate() {
-            acc += hash(l as u8 + 1, t as u8 + 1) * (*el * ainv[t]);
-        }
-        acc
-    };
-    let mut attrs = BTreeMap::new();
-    for a in attributes {
-        let a = a.as_ref();
-        if a.is_empty() || a.len() > super::policy::MAX_ATTRIBUTE_LEN as usize {
-            return Err(Error::InvalidParameter);
-        }
-        let sigma = Fr::rand(rng);
-        let hf = |l: u8, t: u8| attribute_hash(a, l, t);
-        let k = [part(&hf, sigma, 0), part(&hf, sigma, 1), g * (-sigma)];
-        let k = G1Projective::normalize_batch(&k);
-        attrs.insert(a.to_vec(), [k[0], k[1], k[2]]);
-    }
-    let sigma = Fr::rand(rng);
-    let col = column_hashes(1);
-    let hf = |l: u8, t: u8| col[(l as usize - 1) * 2 + t as usize - 1];
-    let sp = [
-        part(&hf, sigma, 0) + msk.gd[0],
-        part(&hf, sigma, 1) + msk.gd[1],
-        g * (-sigma) + msk.gd[2],
-    ];
-    let sp = G1Projective::normalize_batch(&sp);
-    Ok(FameUserKey {
-        sk0,
-        attrs,
-        sk_prime: [sp[0], sp[1], sp[2]],
-    })
+	let g = G1Projective::generator();
+	let h = G2Projective::generator();
+	let r1 = Fr::rand(rng);
+	let r2 = Fr::rand(rng);
+	let e = [msk.b1 * r1, msk.b2 * r2, r1 + r2];
+	let sk0 = [(h * e[0]).into_affine(), (h * e[1]).into_affine(), (h * e[2]).into_affine()];
+	let ainv = [
+		msk.a1.inverse().ok_or(Error::InvalidParameter)?,
+		msk.a2.inverse().ok_or(Error::InvalidParameter)?,
+	];
+	let part = |hash: &dyn Fn(u8, u8) -> G1Affine, sigma: Fr, t: usize| -> G1Projective {
+		let mut acc = g * (sigma * ainv[t]);
+		for (l, el) in e.iter().enumerate() {
+			acc += hash(l as u8 + 1, t as u8 + 1) * (*el * ainv[t]);
+		}
+		acc
+	};
+	let mut attrs = BTreeMap::new();
+	for a in attributes {
+		let a = a.as_ref();
+		if a.is_empty() || a.len() > super::policy::MAX_ATTRIBUTE_LEN as usize {
+			return Err(Error::InvalidParameter);
+		}
+		let sigma = Fr::rand(rng);
+		let hf = |l: u8, t: u8| attribute_hash(a, l, t);
+		let k = [part(&hf, sigma, 0), part(&hf, sigma, 1), g * (-sigma)];
+		let k = G1Projective::normalize_batch(&k);
+		attrs.insert(a.to_vec(), [k[0], k[1], k[2]]);
+	}
+	let sigma = Fr::rand(rng);
+	let col = column_hashes(1);
+	let hf = |l: u8, t: u8| col[(l as usize - 1) * 2 + t as usize - 1];
+	let sp = [
+		part(&hf, sigma, 0) + msk.gd[0],
+		part(&hf, sigma, 1) + msk.gd[1],
+		g * (-sigma) + msk.gd[2],
+	];
+	let sp = G1Projective::normalize_batch(&sp);
+	Ok(FameUserKey { sk0, attrs, sk_prime: [sp[0], sp[1], sp[2]] })
 }
 
 fn kdf(z: &Gt, policy: &Policy, ct0: &[G2Affine; 3]) -> Zeroizing<[u8; 32]> {
-    let mut zb = Zeroizing::new(Vec::new());
-    let _ = z.serialize_compressed(&mut *zb);
-    let mut info = policy.encode();
-    let _ = ct0.serialize_compressed(&mut info);
-    crate::util::hkdf32(b"medchain/abe/fame-kem/v1", &zb, &[&info])
+	let mut zb = Zeroizing::new(Vec::new());
+	let _ = z.serialize_compressed(&mut *zb);
+	let mut info = policy.encode();
+	let _ = ct0.serialize_compressed(&mut info);
+	crate::util::hkdf32(b"medchain/abe/fame-kem/v1", &zb, &[&info])
 }
 
 /// Encapsulates a fresh 32-byte key under `policy`.
 pub fn encapsulate<R: RngCore + CryptoRng>(
-    pk: &FamePublicKey,
-    policy: &Policy,
-    rng: &mut R,
+	pk: &FamePublicKey,
+	policy: &Policy,
+	rng: &mut R,
 ) -> (FameCiphertext, Zeroizing<[u8; 32]>) {
-    let s1 = Fr::rand(rng);
-    let s2 = Fr::rand(rng);
-    let ct0 = [
-        (pk.h1 * s1).into_affine(),
-        (pk.h2 * s2).into_affine(),
-        (pk.h * (s1 + s2)).into_affine(),
-    ];
-    let msp = Msp::from_policy(policy);
-    let cols: Vec<[G1Affine; 6]> = (1..=msp.cols as u32).map(column_hashes).collect();
-    let one = Fr::one();
-    let minus_one = -one;
-    let mut out = Vec::with_capacity(msp.rows.len() * 3);
-    for (r, row) in msp.rows.iter().enumerate() {
-        let crate::abe::policy::PolicyNode::Leaf(attr) = &policy.nodes()[msp.row_node[r]] else {
-            continue;
-        };
-        for l in 1..=3u8 {
-            let mut ab = [G1Projective::zero(), G1Projective::zero()];
-            for t in 1..=2u8 {
-                let acc = &mut ab[t as usize - 1];
-                *acc += attribute_hash(attr, l, t);
-                for (j, m) in row.iter().enumerate() {
-                    let hj = cols[j][(l as usize - 1) * 2 + t as usize - 1];
-                    if m.is_zero() {
-                    } else if *m == one {
-                        *acc += hj;
-                    } else if *m == minus_one {
-                        *acc -= hj;
-                    } else {
-                        *acc += hj * *m;
-                    }
-                }
-            }
-            out.push(ab[0] * s1 + ab[1] * s2);
-        }
-    }
-    let aff = G1Projective::normalize_batch(&out);
-    let rows = aff.chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
-    let z = pk.t1 * s1 + pk.t2 * s2;
-    let key = kdf(&z, policy, &ct0);
-    (
-        FameCiphertext {
-            policy: policy.clone(),
-            ct0,
-            rows,
-        },
-        key,
-    )
+	use crate::pdp::bls;
+	use ark_ff::{BigInteger, PrimeField};
+	let s1 = Fr::rand(rng);
+	let s2 = Fr::rand(rng);
+	let b1 = Zeroizing::new(s1.into_bigint().to_bytes_le());
+	let b2 = Zeroizing::new(s2.into_bigint().to_bytes_le());
+	let b12 = Zeroizing::new((s1 + s2).into_bigint().to_bytes_le());
+	let ct0 = [g2_mul_blst(&pk.h1, &b1), g2_mul_blst(&pk.h2, &b2), g2_mul_blst(&pk.h, &b12)];
+	let msp = Msp::from_policy(policy);
+	let cols: Vec<[blst::blst_p1; 6]> =
+		(1..=msp.cols as u32).map(|j| column_hashes(j).map(|p| g1_to_blst(&p))).collect();
+	let one = Fr::one();
+	let minus_one = -one;
+	let mut out = Vec::with_capacity(msp.rows.len() * 3);
+	for (r, row) in msp.rows.iter().enumerate() {
+		let crate::abe::policy::PolicyNode::Leaf(attr) = &policy.nodes()[msp.row_node[r]] else {
+			continue;
+		};
+		for l in 1..=3u8 {
+			let mut ab = [blst::blst_p1::default(), blst::blst_p1::default()];
+			for t in 1..=2u8 {
+				let mut acc = hash_to_g1_blst(&attribute_message(attr, l, t), ABE_DST);
+				for (j, m) in row.iter().enumerate() {
+					let hj = &cols[j][(l as usize - 1) * 2 + t as usize - 1];
+					if m.is_zero() {
+						continue;
+					}
+					let term = if *m == one {
+						*hj
+					} else if *m == minus_one {
+						let mut n = *hj;
+						// SAFETY: valid pointer.
+						unsafe { blst::blst_p1_cneg(&mut n, true) };
+						n
+					} else {
+						bls::p1_mult(hj, &m.into_bigint().to_bytes_le(), 255)
+					};
+					acc = bls::p1_add(&acc, &term);
+				}
+				ab[t as usize - 1] = acc;
+			}
+			out.push(bls::p1_add(&bls::p1_mult(&ab[0], &b1, 255), &bls::p1_mult(&ab[1], &b2, 255)));
+		}
+	}
+	let rows: Vec<G1Affine> = bls::p1s_to_affine(&out)
+		.iter()
+		.map(|a| {
+			let mut b = [0u8; 96];
+			// SAFETY: 96-byte output.
+			unsafe { blst::blst_p1_affine_serialize(b.as_mut_ptr(), a) };
+			G1Affine::deserialize_uncompressed_unchecked(&b[..]).unwrap_or_default()
+		})
+		.collect();
+	let rows = rows.chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
+	let z = pk.t1 * s1 + pk.t2 * s2;
+	let key = kdf(&z, policy, &ct0);
+	(FameCiphertext { policy: policy.clone(), ct0, rows }, key)
+}
+
+/// Baseline for the benchmark: the same encapsulation with every group operation in arkworks
+/// (hashes still through blst). Produces ciphertexts `decapsulate` accepts.
+pub fn encapsulate_arkworks<R: RngCore + CryptoRng>(
+	pk: &FamePublicKey,
+	policy: &Policy,
+	rng: &mut R,
+) -> (FameCiphertext, Zeroizing<[u8; 32]>) {
+	let s1 = Fr::rand(rng);
+	let s2 = Fr::rand(rng);
+	let ct0 =
+		[(pk.h1 * s1).into_affine(), (pk.h2 * s2).into_affine(), (pk.h * (s1 + s2)).into_affine()];
+	let msp = Msp::from_policy(policy);
+	let cols: Vec<[G1Affine; 6]> = (1..=msp.cols as u32).map(column_hashes).collect();
+	let one = Fr::one();
+	let minus_one = -one;
+	let mut out = Vec::with_capacity(msp.rows.len() * 3);
+	for (r, row) in msp.rows.iter().enumerate() {
+		let crate::abe::policy::PolicyNode::Leaf(attr) = &policy.nodes()[msp.row_node[r]] else {
+			continue;
+		};
+		for l in 1..=3u8 {
+			let mut ab = [G1Projective::zero(), G1Projective::zero()];
+			for t in 1..=2u8 {
+				let acc = &mut ab[t as usize - 1];
+				*acc += attribute_hash(attr, l, t);
+				for (j, m) in row.iter().enumerate() {
+					let hj = cols[j][(l as usize - 1) * 2 + t as usize - 1];
+					if m.is_zero() {
+					} else if *m == one {
+						*acc += hj;
+					} else if *m == minus_one {
+						*acc -= hj;
+					} else {
+						*acc += hj * *m;
+					}
+				}
+			}
+			out.push(ab[0] * s1 + ab[1] * s2);
+		}
+	}
+	let aff = G1Projective::normalize_batch(&out);
+	let rows = aff.chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
+	let z = pk.t1 * s1 + pk.t2 * s2;
+	let key = kdf(&z, policy, &ct0);
+	(FameCiphertext { policy: policy.clone(), ct0, rows }, key)
 }
 
 /// Recovers the encapsulated key if the user's attributes satisfy the policy.
 pub fn decapsulate(uk: &FameUserKey, ct: &FameCiphertext) -> crate::Result<Zeroizing<[u8; 32]>> {
-    if ct.rows.len() != ct.policy.leaves().count() {
-        return Err(Error::Malformed);
-    }
-    let gamma = reconstruction(&ct.policy, |a| uk.attrs.contains_key(a))
-        .ok_or(Error::PolicyNotSatisfied)?;
-    let leaves: Vec<&[u8]> = ct.policy.leaves().map(|(_, a)| a).collect();
-    let one = Fr::one();
-    let mut a = [G1Projective::zero(); 3];
-    let mut b = [
-        uk.sk_prime[0].into_group(),
-        uk.sk_prime[1].into_group(),
-        uk.sk_prime[2].into_group(),
-    ];
-    for (row, g) in gamma {
-        let sk = uk.attrs.get(leaves[row]).ok_or(Error::PolicyNotSatisfied)?;
-        for k in 0..3 {
-            if g == one {
-                a[k] += ct.rows[row][k];
-                b[k] += sk[k];
-            } else {
-                a[k] += ct.rows[row][k] * g;
-                b[k] += sk[k] * g;
-            }
-        }
-    }
-    let lhs: Vec<G1Affine> =
-        G1Projective::normalize_batch(&[b[0], b[1], b[2], -a[0], -a[1], -a[2]]);
-    let rhs = [
-        ct.ct0[0], ct.ct0[1], ct.ct0[2], uk.sk0[0], uk.sk0[1], uk.sk0[2],
-    ];
-    let z = Bls12_381::multi_pairing(lhs, rhs);
-    Ok(kdf(&z, &ct.policy, &ct.ct0))
+	if ct.rows.len() != ct.policy.leaves().count() {
+		return Err(Error::Malformed);
+	}
+	let gamma = reconstruction(&ct.policy, |a| uk.attrs.contains_key(a))
+		.ok_or(Error::PolicyNotSatisfied)?;
+	let leaves: Vec<&[u8]> = ct.policy.leaves().map(|(_, a)| a).collect();
+	let one = Fr::one();
+	let mut a = [G1Projective::zero(); 3];
+	let mut b =
+		[uk.sk_prime[0].into_group(), uk.sk_prime[1].into_group(), uk.sk_prime[2].into_group()];
+	for (row, g) in gamma {
+		let sk = uk.attrs.get(leaves[row]).ok_or(Error::PolicyNotSatisfied)?;
+		for k in 0..3 {
+			if g == one {
+				a[k] += ct.rows[row][k];
+				b[k] += sk[k];
+			} else {
+				a[k] += ct.rows[row][k] * g;
+				b[k] += sk[k] * g;
+			}
+		}
+	}
+	let lhs: Vec<G1Affine> =
+		G1Projective::normalize_batch(&[b[0], b[1], b[2], -a[0], -a[1], -a[2]]);
+	let rhs = [ct.ct0[0], ct.ct0[1], ct.ct0[2], uk.sk0[0], uk.sk0[1], uk.sk0[2]];
+	let z = Bls12_381::multi_pairing(lhs, rhs);
+	Ok(kdf(&z, &ct.policy, &ct.ct0))
 }

@@ -14,8 +14,8 @@ pub mod policy;
 
 pub use parse::{s2_default_policy, GRADE_RANGE, MAX_PARSE_DEPTH, TITLE_RANGE};
 pub use policy::{
-    unary_attributes, Attribute, Policy, PolicyError, PolicyNode, MAX_ATTRIBUTE_LEN,
-    MAX_GATE_CHILDREN, MAX_POLICY_LEAVES, MAX_POLICY_NODES,
+	unary_attributes, Attribute, Policy, PolicyError, PolicyNode, MAX_ATTRIBUTE_LEN,
+	MAX_GATE_CHILDREN, MAX_POLICY_LEAVES, MAX_POLICY_NODES,
 };
 
 #[cfg(feature = "std")]
@@ -27,22 +27,18 @@ pub mod msp;
 /// doctor's own id attribute and any extra attributes (departments, `emergency` for break-glass
 /// keys).
 pub fn doctor_attributes(
-    title: u8,
-    grade: u8,
-    epoch: u32,
-    doctor_id: &str,
-    extra: &[&str],
+	title: u8,
+	grade: u8,
+	epoch: u32,
+	doctor_id: &str,
+	extra: &[&str],
 ) -> alloc::vec::Vec<alloc::string::String> {
-    let mut v = unary_attributes("title", title as u32, TITLE_RANGE.0 as u32);
-    v.extend(unary_attributes(
-        "grade",
-        grade as u32,
-        GRADE_RANGE.0 as u32,
-    ));
-    v.push(alloc::format!("epoch:{epoch}"));
-    v.push(alloc::format!("doctor:{doctor_id}"));
-    v.extend(extra.iter().map(|s| alloc::string::String::from(*s)));
-    v
+	let mut v = unary_attributes("title", title as u32, TITLE_RANGE.0 as u32);
+	v.extend(unary_attributes("grade", grade as u32, GRADE_RANGE.0 as u32));
+	v.push(alloc::format!("epoch:{epoch}"));
+	v.push(alloc::format!("doctor:{doctor_id}"));
+	v.extend(extra.iter().map(|s| alloc::string::String::from(*s)));
+	v
 }
 
 #[cfg(feature = "std")]

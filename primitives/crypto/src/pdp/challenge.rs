@@ -13,48 +13,48 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 fn rng_for(seed: &[u8; 32], params: &PdpFileParams) -> rand_chacha::ChaCha20Rng {
-    let mut h = Sha256::new();
-    h.update(b"medchain/pdp/challenge/v1");
-    h.update(seed);
-    h.update(params.encode());
-    rand_chacha::ChaCha20Rng::from_seed(h.finalize().into())
+	let mut h = Sha256::new();
+	h.update(b"medchain/pdp/challenge/v1");
+	h.update(seed);
+	h.update(params.encode());
+	rand_chacha::ChaCha20Rng::from_seed(h.finalize().into())
 }
 
 /// `c = min(n, 460)` distinct indices in `[0, n)`, ascending (Floyd's sampling).
 pub fn sample_indices<R: RngCore>(rng: &mut R, n: u32, c: u32) -> Vec<u32> {
-    let c = c.min(n);
-    let mut set = BTreeSet::new();
-    for j in (n - c)..n {
-        let t = crate::util::uniform_below(rng, j as u64 + 1) as u32;
-        if !set.insert(t) {
-            set.insert(j);
-        }
-    }
-    set.into_iter().collect()
+	let c = c.min(n);
+	let mut set = BTreeSet::new();
+	for j in (n - c)..n {
+		let t = crate::util::uniform_below(rng, j as u64 + 1) as u32;
+		if !set.insert(t) {
+			set.insert(j);
+		}
+	}
+	set.into_iter().collect()
 }
 
 /// The challenged indices for a seed (cheap; what the detection model uses).
 pub fn challenge_indices(seed: &[u8; 32], params: &PdpFileParams) -> Vec<u32> {
-    sample_indices(&mut rng_for(seed, params), params.blocks, MAX_CHALLENGE)
+	sample_indices(&mut rng_for(seed, params), params.blocks, MAX_CHALLENGE)
 }
 
 /// The full challenge for a seed.
 pub fn derive_challenge(seed: &[u8; 32], params: &PdpFileParams) -> Challenge {
-    let mut rng = rng_for(seed, params);
-    let indices = sample_indices(&mut rng, params.blocks, MAX_CHALLENGE);
-    let coefficients: Vec<[u8; 16]> = indices
-        .iter()
-        .map(|_| loop {
-            let mut c = [0u8; 16];
-            rng.fill_bytes(&mut c);
-            if c != [0u8; 16] {
-                return c;
-            }
-        })
-        .collect();
-    // At most MAX_CHALLENGE entries by construction.
-    Challenge {
-        indices: indices.try_into().unwrap_or_default(),
-        coefficients: coefficients.try_into().unwrap_or_default(),
-    }
+	let mut rng = rng_for(seed, params);
+	let indices = sample_indices(&mut rng, params.blocks, MAX_CHALLENGE);
+	let coefficients: Vec<[u8; 16]> = indices
+		.iter()
+		.map(|_| loop {
+			let mut c = [0u8; 16];
+			rng.fill_bytes(&mut c);
+			if c != [0u8; 16] {
+				return c;
+			}
+		})
+		.collect();
+	// At most MAX_CHALLENGE entries by construction.
+	Challenge {
+		indices: indices.try_into().unwrap_or_default(),
+		coefficients: coefficients.try_into().unwrap_or_default(),
+	}
 }

@@ -24,7 +24,7 @@ pub mod types;
 pub use types::*;
 
 #[cfg(feature = "std")]
-mod bls;
+pub(crate) mod bls;
 #[cfg(feature = "std")]
 mod challenge;
 #[cfg(feature = "std")]

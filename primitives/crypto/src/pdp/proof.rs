@@ -11,125 +11,122 @@ use blst::{blst_p1, blst_p1_affine};
 /// Proof for a challenge, from the challenged blocks (`blocks[k]` and `tags[k]` belong to
 /// `challenge.indices[k]`).
 pub fn prove_with_challenge(
-    params: &PdpFileParams,
-    challenge: &Challenge,
-    blocks: &[&[u8]],
-    tags: &[[u8; 48]],
+	params: &PdpFileParams,
+	challenge: &Challenge,
+	blocks: &[&[u8]],
+	tags: &[[u8; 48]],
 ) -> Result<PdpProof> {
-    let c = challenge.indices.len();
-    if blocks.len() != c || tags.len() != c || challenge.coefficients.len() != c {
-        return Err(Error::InvalidParameter);
-    }
-    let s = params.sectors as usize;
-    let mut mu = vec![Fr::default(); s];
-    let mut pts = Vec::with_capacity(c);
-    for k in 0..c {
-        let nu = bls::fr_mont_from_le(&challenge.coefficients[k]);
-        for (j, sector) in blocks[k].chunks(SECTOR_BYTES).take(s).enumerate() {
-            mu[j] = bls::fr_add(&mu[j], &bls::fr_mul(&bls::fr_raw(sector), &nu));
-        }
-        pts.push(bls::p1_decompress_unchecked(&tags[k]).ok_or(Error::InvalidPoint)?);
-    }
-    let scalars: Vec<u8> = challenge.coefficients.iter().flatten().copied().collect();
-    let sigma = bls::msm(&pts, &scalars, 16, 128);
-    let mu: Vec<[u8; 32]> = mu.iter().map(bls::raw_to_le).collect();
-    Ok(PdpProof {
-        mu: mu.try_into().map_err(|_| Error::TooLarge)?,
-        sigma: bls::p1_compress(&bls::p1_to_affine(&sigma)),
-    })
+	let c = challenge.indices.len();
+	if blocks.len() != c || tags.len() != c || challenge.coefficients.len() != c {
+		return Err(Error::InvalidParameter);
+	}
+	let s = params.sectors as usize;
+	let mut mu = vec![Fr::default(); s];
+	let mut pts = Vec::with_capacity(c);
+	for k in 0..c {
+		let nu = bls::fr_mont_from_le(&challenge.coefficients[k]);
+		for (j, sector) in blocks[k].chunks(SECTOR_BYTES).take(s).enumerate() {
+			mu[j] = bls::fr_add(&mu[j], &bls::fr_mul(&bls::fr_raw(sector), &nu));
+		}
+		pts.push(bls::p1_decompress_unchecked(&tags[k]).ok_or(Error::InvalidPoint)?);
+	}
+	let scalars: Vec<u8> = challenge.coefficients.iter().flatten().copied().collect();
+	let sigma = bls::msm(&pts, &scalars, 16, 128);
+	let mu: Vec<[u8; 32]> = mu.iter().map(bls::raw_to_le).collect();
+	Ok(PdpProof {
+		mu: mu.try_into().map_err(|_| Error::TooLarge)?,
+		sigma: bls::p1_compress(&bls::p1_to_affine(&sigma)),
+	})
 }
 
 /// Proof for the challenge derived from `seed`, with the whole file and its tags at hand.
 pub fn prove(
-    params: &PdpFileParams,
-    seed: &[u8; 32],
-    data: &[u8],
-    tags: &[[u8; 48]],
+	params: &PdpFileParams,
+	seed: &[u8; 32],
+	data: &[u8],
+	tags: &[[u8; 48]],
 ) -> Result<PdpProof> {
-    if tags.len() != params.blocks as usize {
-        return Err(Error::InvalidParameter);
-    }
-    let ch = derive_challenge(seed, params);
-    let bsize = params.sectors as usize * SECTOR_BYTES;
-    let blocks: Vec<&[u8]> = ch
-        .indices
-        .iter()
-        .map(|i| super::owner::block_of(data, *i as usize, bsize))
-        .collect();
-    let t: Vec<[u8; 48]> = ch.indices.iter().map(|i| tags[*i as usize]).collect();
-    prove_with_challenge(params, &ch, &blocks, &t)
+	if tags.len() != params.blocks as usize {
+		return Err(Error::InvalidParameter);
+	}
+	let ch = derive_challenge(seed, params);
+	let bsize = params.sectors as usize * SECTOR_BYTES;
+	let blocks: Vec<&[u8]> =
+		ch.indices.iter().map(|i| super::owner::block_of(data, *i as usize, bsize)).collect();
+	let t: Vec<[u8; 48]> = ch.indices.iter().map(|i| tags[*i as usize]).collect();
+	prove_with_challenge(params, &ch, &blocks, &t)
 }
 
 /// Verification against an explicit challenge:
 /// `e(sigma, g2) == e(Π H(name||i)^{nu_i} · Π u_j^{mu_j}, v)`. All points are decoded with
 /// subgroup checks; every scalar must be canonical; never panics.
 pub fn verify_with_challenge(
-    pk: &PdpPublicKey,
-    params: &PdpFileParams,
-    challenge: &Challenge,
-    proof: &PdpProof,
+	pk: &PdpPublicKey,
+	params: &PdpFileParams,
+	challenge: &Challenge,
+	proof: &PdpProof,
 ) -> bool {
-    let s = params.sectors as usize;
-    if s == 0
-        || s > pk.u.len()
-        || proof.mu.len() != s
-        || challenge.indices.is_empty()
-        || challenge.indices.len() != challenge.coefficients.len()
-        || challenge.indices.iter().any(|i| *i >= params.blocks)
-    {
-        return false;
-    }
-    if !proof.mu.iter().all(bls::scalar_is_canonical) {
-        return false;
-    }
-    let Some(v) = bls::p2_decompress(&pk.v) else {
-        return false;
-    };
-    let Some(sigma) = bls::p1_decompress(&proof.sigma) else {
-        return false;
-    };
-    let mut us: Vec<blst_p1_affine> = Vec::with_capacity(s);
-    for u in pk.u.iter().take(s) {
-        let Some(p) = bls::p1_decompress(u) else {
-            return false;
-        };
-        us.push(p);
-    }
-    let hs: Vec<blst_p1> = challenge
-        .indices
-        .iter()
-        .map(|i| hash_to_g1_blst(&block_message(&params.name, *i), PDP_DST))
-        .collect();
-    let hs = bls::p1s_to_affine(&hs);
-    let nus: Vec<u8> = challenge.coefficients.iter().flatten().copied().collect();
-    let mus: Vec<u8> = proof.mu.iter().flatten().copied().collect();
-    let x = bls::p1_add(&bls::msm(&hs, &nus, 16, 128), &bls::msm(&us, &mus, 32, 255));
-    bls::pairing_eq(&sigma, &bls::p1_to_affine(&x), &v)
+	let s = params.sectors as usize;
+	if s == 0
+		|| s > pk.u.len()
+		|| proof.mu.len() != s
+		|| challenge.indices.is_empty()
+		|| challenge.indices.len() != challenge.coefficients.len()
+		|| challenge.indices.iter().any(|i| *i >= params.blocks)
+	{
+		return false;
+	}
+	if !proof.mu.iter().all(bls::scalar_is_canonical) {
+		return false;
+	}
+	let Some(v) = bls::p2_decompress(&pk.v) else {
+		return false;
+	};
+	let Some(sigma) = bls::p1_decompress(&proof.sigma) else {
+		return false;
+	};
+	let mut us: Vec<blst_p1_affine> = Vec::with_capacity(s);
+	for u in pk.u.iter().take(s) {
+		let Some(p) = bls::p1_decompress(u) else {
+			return false;
+		};
+		us.push(p);
+	}
+	let hs: Vec<blst_p1> = challenge
+		.indices
+		.iter()
+		.map(|i| hash_to_g1_blst(&block_message(&params.name, *i), PDP_DST))
+		.collect();
+	let hs = bls::p1s_to_affine(&hs);
+	let nus: Vec<u8> = challenge.coefficients.iter().flatten().copied().collect();
+	let mus: Vec<u8> = proof.mu.iter().flatten().copied().collect();
+	let x = bls::p1_add(&bls::msm(&hs, &nus, 16, 128), &bls::msm(&us, &mus, 32, 255));
+	bls::pairing_eq(&sigma, &bls::p1_to_affine(&x), &v)
 }
 
 /// Verification for the challenge derived from `seed`.
 pub fn verify(
-    pk: &PdpPublicKey,
-    params: &PdpFileParams,
-    seed: &[u8; 32],
-    proof: &PdpProof,
+	pk: &PdpPublicKey,
+	params: &PdpFileParams,
+	seed: &[u8; 32],
+	proof: &PdpProof,
 ) -> bool {
-    if params.blocks == 0 {
-        return false;
-    }
-    verify_with_challenge(pk, params, &derive_challenge(seed, params), proof)
+	if params.blocks == 0 {
+		return false;
+	}
+	verify_with_challenge(pk, params, &derive_challenge(seed, params), proof)
 }
 
 /// [`verify`] over SCALE bytes (`PdpPublicKey`, `PdpFileParams`, `PdpProof`): the host
 /// function entry point. Malformed bytes give `false`.
 pub fn verify_encoded(public_key: &[u8], params: &[u8], seed: &[u8; 32], proof: &[u8]) -> bool {
-    use codec::DecodeAll;
-    let (Ok(pk), Ok(pa), Ok(pr)) = (
-        PdpPublicKey::decode_all(&mut &public_key[..]),
-        PdpFileParams::decode_all(&mut &params[..]),
-        PdpProof::decode_all(&mut &proof[..]),
-    ) else {
-        return false;
-    };
-    verify(&pk, &pa, seed, &pr)
+	use codec::DecodeAll;
+	let (Ok(pk), Ok(pa), Ok(pr)) = (
+		PdpPublicKey::decode_all(&mut &public_key[..]),
+		PdpFileParams::decode_all(&mut &params[..]),
+		PdpProof::decode_all(&mut &proof[..]),
+	) else {
+		return false;
+	};
+	verify(&pk, &pa, seed, &pr)
 }

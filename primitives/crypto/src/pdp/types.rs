@@ -20,46 +20,46 @@ pub const MAX_NAME: u32 = 64;
 
 /// Owner public key: `v = g2^alpha` and `u_j = g1^{beta_j}` (compressed).
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct PdpPublicKey {
-    /// `g2^alpha`, compressed G2 (96 bytes).
-    pub v: [u8; 96],
-    /// `u_j = g1^{beta_j}`, compressed G1 (48 bytes each).
-    pub u: BoundedVec<[u8; 48], ConstU32<MAX_SECTORS>>,
+	/// `g2^alpha`, compressed G2 (96 bytes).
+	pub v: [u8; 96],
+	/// `u_j = g1^{beta_j}`, compressed G1 (48 bytes each).
+	pub u: BoundedVec<[u8; 48], ConstU32<MAX_SECTORS>>,
 }
 
 /// Per-file parameters recorded on chain.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct PdpFileParams {
-    /// File name bound into every tag (`H(name || i)`), e.g. the record id.
-    pub name: BoundedVec<u8, ConstU32<MAX_NAME>>,
-    /// Number of blocks `n`.
-    pub blocks: u32,
-    /// Sectors per block `s`.
-    pub sectors: u16,
+	/// File name bound into every tag (`H(name || i)`), e.g. the record id.
+	pub name: BoundedVec<u8, ConstU32<MAX_NAME>>,
+	/// Number of blocks `n`.
+	pub blocks: u32,
+	/// Sectors per block `s`.
+	pub sectors: u16,
 }
 
 /// A challenge: distinct sorted block indices with 128-bit coefficients.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct Challenge {
-    /// Challenged indices, ascending.
-    pub indices: BoundedVec<u32, ConstU32<MAX_CHALLENGE>>,
-    /// Coefficient `nu_i` per index (little-endian, 128 bits).
-    pub coefficients: BoundedVec<[u8; 16], ConstU32<MAX_CHALLENGE>>,
+	/// Challenged indices, ascending.
+	pub indices: BoundedVec<u32, ConstU32<MAX_CHALLENGE>>,
+	/// Coefficient `nu_i` per index (little-endian, 128 bits).
+	pub coefficients: BoundedVec<[u8; 16], ConstU32<MAX_CHALLENGE>>,
 }
 
 /// A proof: `mu_j` (32-byte little-endian scalars < r) and the aggregated tag.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct PdpProof {
-    /// `mu_j = Σ nu_i m_ij mod r`.
-    pub mu: BoundedVec<[u8; 32], ConstU32<MAX_SECTORS>>,
-    /// `sigma = Π sigma_i^{nu_i}`, compressed G1.
-    pub sigma: [u8; 48],
+	/// `mu_j = Σ nu_i m_ij mod r`.
+	pub mu: BoundedVec<[u8; 32], ConstU32<MAX_SECTORS>>,
+	/// `sigma = Π sigma_i^{nu_i}`, compressed G1.
+	pub sigma: [u8; 48],
 }

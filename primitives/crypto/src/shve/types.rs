@@ -16,45 +16,45 @@ pub const SCHEMA_S2: u32 = 2;
 
 /// One SHVE ciphertext: slot `pi(l)` holds `F(k_P, x_l || pi(l))`.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct ShveCiphertext {
-    /// Schema the vector follows.
-    pub schema: u32,
-    /// The slots, in permuted order.
-    pub slots: BoundedVec<[u8; 16], ConstU32<MAX_SHVE_LEN>>,
+	/// Schema the vector follows.
+	pub schema: u32,
+	/// The slots, in permuted order.
+	pub slots: BoundedVec<[u8; 16], ConstU32<MAX_SHVE_LEN>>,
 }
 
 /// The signed part of a search token.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct ShveTokenBody {
-    /// Patient the token is for (account bytes); all zero in the S2-compatible mode.
-    pub patient: [u8; 32],
-    /// Schema id.
-    pub schema: u32,
-    /// Fixed positions, as a bit mask over *permuted* slot positions (reveals no department).
-    pub fixed: u128,
-    /// `XOR_{l in S} F(k_P, v_l || pi(l)) XOR K`.
-    pub d0: [u8; 16],
-    /// `AES_K(0^128)`.
-    pub d1: [u8; 16],
-    /// On-chain request the token answers.
-    pub request_id: u64,
-    /// Last block at which the token may be used.
-    pub expires_at: u32,
+	/// Patient the token is for (account bytes); all zero in the S2-compatible mode.
+	pub patient: [u8; 32],
+	/// Schema id.
+	pub schema: u32,
+	/// Fixed positions, as a bit mask over *permuted* slot positions (reveals no department).
+	pub fixed: u128,
+	/// `XOR_{l in S} F(k_P, v_l || pi(l)) XOR K`.
+	pub d0: [u8; 16],
+	/// `AES_K(0^128)`.
+	pub d1: [u8; 16],
+	/// On-chain request the token answers.
+	pub request_id: u64,
+	/// Last block at which the token may be used.
+	pub expires_at: u32,
 }
 
 /// A token signed (ed25519) by the key service.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct SignedToken {
-    /// Token body.
-    pub body: ShveTokenBody,
-    /// ed25519 signature over `TOKEN_SIGNING_CONTEXT || SCALE(body)`.
-    pub signature: [u8; 64],
+	/// Token body.
+	pub body: ShveTokenBody,
+	/// ed25519 signature over `TOKEN_SIGNING_CONTEXT || SCALE(body)`.
+	pub signature: [u8; 64],
 }
 
 /// Domain separation of token signatures.
