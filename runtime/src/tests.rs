@@ -6,14 +6,31 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{configs::RuntimeBlockWeights, genesis_config_presets, *};
 
-/// Builds the genesis state of a named preset the way the node does, and runs `check` in it.
+/// Applies a JSON patch the way the node's chain-spec builder does: objects merge key by key,
+/// everything else is replaced.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// Builds the genesis state of a named preset the way the node does (defaults, then the
+/// preset's patch), and runs `check` in it.
 fn with_preset_state(preset: &str, check: impl FnOnce()) {
-	let json = genesis_config_presets::get_preset(&PresetId::from(preset))
+	let patch = genesis_config_presets::get_preset(&PresetId::from(preset))
 		.unwrap_or_else(|| panic!("preset {preset} exists"));
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&patch).unwrap());
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| {
-		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
-			.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"));
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
+			serde_json::to_vec(&config).unwrap(),
+		)
+		.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"));
 		check();
 	});
 }
