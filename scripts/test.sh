@@ -14,7 +14,9 @@ step "build medchain-node"
 cargo build -p medchain-node
 
 step "cargo test"
-cargo test --workspace
+# The pallets' benchmarks run as tests too (until the runtime enables them for the pallets).
+cargo test --workspace \
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks"
 
 step "e2e: dev node through polkadot.js"
 (cd client/js && MEDCHAIN_NODE="$MEDCHAIN_NODE" npm test)

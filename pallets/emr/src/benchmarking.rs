@@ -5,7 +5,10 @@
 use super::*;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use pallet_medchain_registry::Pallet as Registry;
 
@@ -75,6 +78,7 @@ mod benchmarks {
 			record::<T>(&provider, None),
 		)
 		.map_err(|_| BenchmarkError::Stop("first append failed"))?;
+		// Positions already hosted: all but the n the batch adds (the first append is one).
 		let room = T::MaxHostedPerProvider::get().saturating_sub(n).max(1);
 		HostedBy::<T>::insert(
 			&patient,

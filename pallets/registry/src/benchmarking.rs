@@ -4,7 +4,10 @@
 use super::*;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 
 fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
