@@ -1,0 +1,97 @@
+//! # MedChain host functions
+//!
+//! ## Overview
+//!
+//! The runtime verifies two kinds of cryptographic evidence that would be far too slow in wasm:
+//! a storage provider's SHVE search fulfilment (the key service's ed25519 signature on the
+//! token, then one match or non-match claim per hosted record) and a storage provider's PDP
+//! proof (one multi-pairing on BLS12-381). This crate exposes both, backed by
+//! [`medchain_crypto`], as the versioned runtime interface [`medchain_crypto_host`]. Every node
+//! must ship these functions before a runtime calls them and must keep them forever, so there
+//! are only two, both deterministic, and both take SCALE bytes and answer instead of panicking:
+//! malformed input, points off the curve or outside the prime-order subgroup, and wrong lengths
+//! all become a rejection.
+//!
+//! ## Interface
+//!
+//! - [`medchain_crypto_host::verify_shve_fulfilment`]: token signature plus a batch of claims,
+//!   `Ok(())` or the first reason it fails ([`FulfilmentError`]).
+//! - [`medchain_crypto_host::verify_pdp`]: a PDP proof for a challenge seed.
+//! - [`HostFunctions`]: the host-function set the node's executor and benchmark CLI register.
+//!
+//! Cost: ABE policy evaluation stays in wasm (pure logic over a few dozen attributes, microseconds),
+//! so it is not a host function.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use scale_info::TypeInfo;
+use sp_runtime_interface::{
+	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead, PassPointerAndRead},
+	runtime_interface,
+};
+
+/// Why a fulfilment was rejected.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum FulfilmentError {
+	/// The token or the claims are not valid SCALE of their types (or exceed their bounds).
+	Malformed,
+	/// The token is not signed by the given key-service key.
+	BadSignature,
+	/// A ciphertext follows another schema than the token, or has the wrong length.
+	SchemaMismatch,
+	/// Claim `index` (from 0) says match where the token does not match, or the reverse.
+	ClaimMismatch(u32),
+}
+
+#[cfg(feature = "std")]
+impl From<medchain_crypto::Error> for FulfilmentError {
+	fn from(e: medchain_crypto::Error) -> Self {
+		use medchain_crypto::Error;
+		match e {
+			Error::BadSignature => Self::BadSignature,
+			Error::SchemaMismatch => Self::SchemaMismatch,
+			Error::ClaimMismatch { index } => Self::ClaimMismatch(index),
+			_ => Self::Malformed,
+		}
+	}
+}
+
+/// Native cryptography for the MedChain runtime.
+#[runtime_interface]
+pub trait MedchainCryptoHost {
+	/// Verifies a storage provider's SHVE fulfilment: `signed_token` (SCALE
+	/// `medchain_crypto::shve::SignedToken`) must carry a valid ed25519 signature of `issuer`
+	/// (the key service's token-signing key) and every `(ciphertext, matches)` pair of `claims`
+	/// (SCALE `medchain_crypto::shve::FulfilmentClaims`) must hold for the token.
+	///
+	/// The caller checks the token's patient, request id and expiry and that the claims cover
+	/// every record the provider hosts; this function checks only the cryptography.
+	fn verify_shve_fulfilment(
+		signed_token: PassFatPointerAndRead<&[u8]>,
+		issuer: PassPointerAndRead<&[u8; 32], 32>,
+		claims: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), FulfilmentError>> {
+		medchain_crypto::shve::verify_fulfilment_encoded(signed_token, issuer, claims)
+			.map_err(FulfilmentError::from)
+	}
+
+	/// Verifies a PDP proof: `public_key` (SCALE `medchain_crypto::pdp::PdpPublicKey`),
+	/// `file_params` (SCALE `PdpFileParams`), the 32-byte challenge `seed` and `proof` (SCALE
+	/// `PdpProof`). `false` for a wrong proof and for any malformed or off-subgroup input.
+	fn verify_pdp(
+		public_key: PassFatPointerAndRead<&[u8]>,
+		file_params: PassFatPointerAndRead<&[u8]>,
+		seed: PassPointerAndRead<&[u8; 32], 32>,
+		proof: PassFatPointerAndRead<&[u8]>,
+	) -> bool {
+		medchain_crypto::pdp::verify_encoded(public_key, file_params, seed, proof)
+	}
+}
+
+/// The host functions of this crate, for the node's executor and benchmark CLI.
+#[cfg(feature = "std")]
+pub type HostFunctions = medchain_crypto_host::HostFunctions;
+
+#[cfg(test)]
+mod tests;
