@@ -1,0 +1,420 @@
+//! Benchmarks of the access-record chain, each call in its worst case.
+//!
+//! Common worst case of decisions: a doctor of the highest title with every department and the
+//! most (longest) registry attributes, a key epoch in force, a patient in explicit consent mode
+//! with a grant covering the doctor (so every consent scope is read and every entry granted), and
+//! entries whose policy is the longest valid policy text that fits `MaxPolicyLen` (up to 47
+//! leaves of 60 characters, the parser's and evaluator's bounds), satisfied only by its last
+//! branch.
+//!
+//! `fulfil_search(n)`: the provider hosts `n` entries and claims all of them to match, so each
+//! is decided and granted. The token is a real ed25519 signature by a key in the benchmark
+//! keystore (`sp_io::crypto::ed25519_sign` over `TOKEN_SIGNING_CONTEXT || SCALE(body)`, exactly
+//! what `medchain_crypto::shve::sign_token` signs), published as the registry's token-signing
+//! key. The ciphertexts are real inputs to the real host function, built without AES (which the
+//! runtime lacks): each has the maximum 128 slots, the token fixes all 128 (so matching XORs
+//! every slot), the slots of each ciphertext XOR to zero and the token's `d0` is zero, so
+//! `K' = 0` and `d1 = AES_0(0^128)` (the FIPS-197 known answer) makes every claim a true match.
+//! The host function's work per claim (decode, XOR of the fixed slots, one AES block, one
+//! constant-time comparison) does not depend on the slot values or on the outcome, so this is
+//! its worst case; the runtime's work is worst when every claim matches.
+
+use super::*;
+use alloc::{string::String, vec, vec::Vec};
+use codec::Encode;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use medchain_crypto::shve::{
+	ShveCiphertext, ShveTokenBody, SignedToken, MAX_SHVE_LEN, SCHEMA_DEPARTMENTS,
+	TOKEN_SIGNING_CONTEXT,
+};
+use pallet_medchain_emr::{NewEntry, Pallet as Emr, PdpFile};
+use pallet_medchain_registry::{Pallet as Registry, MAX_DEPARTMENTS};
+use sp_core::{crypto::KeyTypeId, ed25519};
+use sp_runtime::Saturating;
+
+/// Key type of the benchmark's token-signing key in the keystore.
+const TOKEN_KEY_TYPE: KeyTypeId = KeyTypeId(*b"mdtk");
+
+/// AES-128 of the zero block under the all-zero key (FIPS-197 known answer).
+const AES_ZERO_OF_ZERO: [u8; 16] = [
+	0x66, 0xe9, 0x4b, 0xd4, 0xef, 0x8a, 0x2c, 0x3b, 0x88, 0x4c, 0xfa, 0x59, 0xca, 0x34, 0x2b, 0x2e,
+];
+
+fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	<T as pallet_medchain_registry::Config>::RegistrarOrigin::try_successful_origin()
+		.map_err(|_| BenchmarkError::Weightless)
+}
+
+fn full<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
+	BoundedVec::truncate_from(vec![byte; S::get() as usize])
+}
+
+/// The actors of every benchmark.
+struct Actors<T: Config> {
+	service: T::AccountId,
+	doctor: T::AccountId,
+	provider: T::AccountId,
+	patient: T::AccountId,
+}
+
+/// A grade-14 hospital, its record service, a title-4 doctor with every department and the
+/// most registry attributes (`emergency` first), a provider, a patient and key epoch 0.
+fn actors<T: Config>() -> Result<Actors<T>, BenchmarkError> {
+	let service: T::AccountId = account("record-service", 0, 0);
+	let doctor: T::AccountId = account("doctor", 0, 0);
+	let provider: T::AccountId = account("provider", 0, 0);
+	let patient: T::AccountId = account("patient", 0, 0);
+	Registry::<T>::register_hospital(
+		registrar::<T>()?,
+		service.clone(),
+		BoundedVec::new(),
+		14,
+		BoundedVec::new(),
+		None,
+	)
+	.map_err(|_| BenchmarkError::Stop("hospital registration failed"))?;
+	let max_len = <T as pallet_medchain_registry::Config>::MaxAttributeLen::get() as usize;
+	let mut attributes = vec![EMERGENCY_ATTRIBUTE.as_bytes().to_vec()];
+	for i in 1..<T as pallet_medchain_registry::Config>::MaxAttributes::get() {
+		let mut attribute = vec![b'a'; max_len];
+		if let Some(first) = attribute.first_mut() {
+			*first = b'b'.saturating_add(i as u8 % 20);
+		}
+		attributes.push(attribute);
+	}
+	let attributes = attributes
+		.into_iter()
+		.map(|attribute| BoundedVec::try_from(attribute).map_err(|_| ()))
+		.collect::<Result<Vec<_>, ()>>()
+		.and_then(|list| BoundedVec::try_from(list).map_err(|_| ()))
+		.map_err(|_| BenchmarkError::Stop("attributes exceed the registry's bounds"))?;
+	Registry::<T>::register_doctor(
+		registrar::<T>()?,
+		doctor.clone(),
+		0,
+		4,
+		(1u64 << MAX_DEPARTMENTS) - 1,
+		attributes,
+	)
+	.map_err(|_| BenchmarkError::Stop("doctor registration failed"))?;
+	Registry::<T>::register_provider(registrar::<T>()?, provider.clone(), None, BoundedVec::new())
+		.map_err(|_| BenchmarkError::Stop("provider registration failed"))?;
+	Registry::<T>::register_patient(registrar::<T>()?, patient.clone(), [1; 32])
+		.map_err(|_| BenchmarkError::Stop("patient registration failed"))?;
+	Registry::<T>::start_key_epoch(registrar::<T>()?)
+		.map_err(|_| BenchmarkError::Stop("key epoch failed"))?;
+	Ok(Actors { service, doctor, provider, patient })
+}
+
+/// Explicit consent mode with a grant covering the doctor through their last department, so a
+/// decision reads every consent scope.
+fn explicit_consent<T: Config>(patient: &T::AccountId) -> Result<(), BenchmarkError> {
+	let last = u8::try_from(MAX_DEPARTMENTS.saturating_sub(1))
+		.map_err(|_| BenchmarkError::Stop("department out of range"))?;
+	Pallet::<T>::set_consent_mode(RawOrigin::Signed(patient.clone()).into(), ConsentMode::Explicit)
+		.map_err(|_| BenchmarkError::Stop("consent mode failed"))?;
+	Pallet::<T>::set_consent(
+		RawOrigin::Signed(patient.clone()).into(),
+		ConsentScope::Department(last),
+		true,
+		None,
+	)
+	.map_err(|_| BenchmarkError::Stop("consent failed"))
+}
+
+/// A filler policy leaf of 60 characters that no doctor holds.
+fn filler(i: u32) -> String {
+	let mut leaf = alloc::format!("f{i:02}");
+	while leaf.len() < 60 {
+		leaf.push('x');
+	}
+	leaf
+}
+
+/// The longest policy text within `MaxPolicyLen` that the parser accepts: `epoch:0 and (P or
+/// ... or S or ... or title>=4)` with up to 15 unsatisfied pairs `P = (a and b)` and 15
+/// unsatisfied single leaves `S` (47 leaves and 64 nodes at most, the policy bounds), satisfied
+/// by a title-4 doctor in epoch 0 through its last branch only.
+fn worst_policy<T: Config>() -> Result<BoundedVec<u8, T::MaxPolicyLen>, BenchmarkError> {
+	let max = <T as pallet_medchain_emr::Config>::MaxPolicyLen::get() as usize;
+	let (head, tail) = ("epoch:0 and (", "title>=4)");
+	let mut middle = String::new();
+	let (mut pairs, mut singles, mut leaves) = (0u32, 0u32, 0u32);
+	loop {
+		let fits = |item: &str| head.len() + middle.len() + item.len() + tail.len() <= max;
+		let pair = alloc::format!("({} and {}) or ", filler(leaves), filler(leaves + 1));
+		let single = alloc::format!("{} or ", filler(leaves));
+		if pairs < 15 && fits(&pair) {
+			middle.push_str(&pair);
+			pairs += 1;
+			leaves += 2;
+		} else if singles < 15 && fits(&single) {
+			middle.push_str(&single);
+			singles += 1;
+			leaves += 1;
+		} else {
+			break;
+		}
+	}
+	let text = alloc::format!("{head}{middle}{tail}");
+	medchain_crypto::abe::Policy::parse(&text)
+		.map_err(|_| BenchmarkError::Stop("benchmark policy does not parse"))?;
+	BoundedVec::try_from(text.into_bytes())
+		.map_err(|_| BenchmarkError::Stop("MaxPolicyLen too small for any policy"))
+}
+
+/// Ciphertext `i`: 128 slots (the maximum) whose XOR is zero.
+fn ciphertext(i: u32) -> ShveCiphertext {
+	let mut slots: Vec<[u8; 16]> = (0..MAX_SHVE_LEN.saturating_sub(1))
+		.map(|j| sp_io::hashing::blake2_128(&(b"medchain/bench/slot", i, j).encode()))
+		.collect();
+	let mut last = [0u8; 16];
+	for slot in &slots {
+		for (x, y) in last.iter_mut().zip(slot) {
+			*x ^= y;
+		}
+	}
+	slots.push(last);
+	ShveCiphertext {
+		schema: SCHEMA_DEPARTMENTS,
+		slots: medchain_crypto::BoundedVec::truncate_from(slots),
+	}
+}
+
+/// Appends `n` entries with the worst policy to the patient's chain, hosted by the provider;
+/// returns their SHVE ciphertexts in hosted order.
+fn host_entries<T: Config>(a: &Actors<T>, n: u32) -> Result<Vec<ShveCiphertext>, BenchmarkError> {
+	let policy = worst_policy::<T>()?;
+	let mut ciphertexts = Vec::new();
+	for i in 0..n {
+		let ciphertext = ciphertext(i);
+		Emr::<T>::append_record(
+			RawOrigin::Signed(a.service.clone()).into(),
+			a.patient.clone(),
+			NewEntry {
+				provider: a.provider.clone(),
+				locator: BoundedVec::new(),
+				ciphertext_hash: sp_io::hashing::blake2_256(&i.encode()),
+				size: 1,
+				pdp_file: PdpFile { blocks: 1, params_hash: [0; 32] },
+				shve_commitment: sp_io::hashing::blake2_256(&ciphertext.encode()),
+				policy: policy.clone(),
+				description: BoundedVec::new(),
+				supersedes: None,
+			},
+		)
+		.map_err(|_| BenchmarkError::Stop("EMR append failed"))?;
+		ciphertexts.push(ciphertext);
+	}
+	Ok(ciphertexts)
+}
+
+/// Generates the token-signing key in the keystore and publishes it with schema 1.
+fn token_key<T: Config>() -> Result<ed25519::Public, BenchmarkError> {
+	let key = sp_io::crypto::ed25519_generate(
+		TOKEN_KEY_TYPE,
+		Some(b"//medchain-benchmark-token-key".to_vec()),
+	);
+	let schema = u16::try_from(SCHEMA_DEPARTMENTS)
+		.map_err(|_| BenchmarkError::Stop("schema id out of range"))?;
+	Registry::<T>::set_public_parameters(registrar::<T>()?, BoundedVec::new(), key.0, schema)
+		.map_err(|_| BenchmarkError::Stop("public parameters failed"))?;
+	Ok(key)
+}
+
+/// A token fixing all 128 slots with `d0 = 0`, `d1 = AES_0(0)`, signed in the keystore.
+fn signed_token<T: Config>(
+	key: &ed25519::Public,
+	patient: &T::AccountId,
+	request_id: RequestId,
+) -> Result<SignedToken, BenchmarkError> {
+	let body = ShveTokenBody {
+		patient: account_bytes(patient),
+		schema: SCHEMA_DEPARTMENTS,
+		fixed: u128::MAX,
+		d0: [0; 16],
+		d1: AES_ZERO_OF_ZERO,
+		request_id,
+		expires_at: u32::MAX,
+	};
+	let mut message = TOKEN_SIGNING_CONTEXT.to_vec();
+	body.encode_to(&mut message);
+	let signature = sp_io::crypto::ed25519_sign(TOKEN_KEY_TYPE, key, &message)
+		.ok_or(BenchmarkError::Stop("keystore could not sign"))?;
+	Ok(SignedToken { body, signature: signature.0 })
+}
+
+/// The records target naming entries `0..r`, or a search for `r = 0`.
+fn target<T: Config>(r: u32) -> AccessTarget<T> {
+	if r == 0 {
+		AccessTarget::Search { query_hash: [7; 32] }
+	} else {
+		AccessTarget::Records(BoundedVec::truncate_from((0..r).collect::<Vec<_>>()))
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn request_access(
+		r: Linear<0, { <T as Config>::MaxRecordsPerRequest::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		host_entries::<T>(&a, r)?;
+		explicit_consent::<T>(&a.patient)?;
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(a.doctor.clone()),
+			a.patient.clone(),
+			target::<T>(r),
+			full::<T::MaxPurposeLen>(b'p'),
+			[9; 32],
+		);
+		assert!(Requests::<T>::contains_key(0));
+		assert_eq!(Grants::<T>::iter_prefix(0).count() as u32, r);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn fulfil_search(
+		n: Linear<1, { <T as pallet_medchain_emr::Config>::MaxHostedPerProvider::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		let key = token_key::<T>()?;
+		let ciphertexts = host_entries::<T>(&a, n)?;
+		explicit_consent::<T>(&a.patient)?;
+		Pallet::<T>::request_access(
+			RawOrigin::Signed(a.doctor.clone()).into(),
+			a.patient.clone(),
+			target::<T>(0),
+			full::<T::MaxPurposeLen>(b'p'),
+			[9; 32],
+		)
+		.map_err(|_| BenchmarkError::Stop("request failed"))?;
+		let token = signed_token::<T>(&key, &a.patient, 0)?;
+		let claims: ClaimsOf<T> = BoundedVec::truncate_from(
+			ciphertexts.into_iter().map(|c| (c, true)).collect::<Vec<_>>(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.provider.clone()), 0, token, claims);
+		assert!(Fulfilled::<T>::contains_key(0, &a.provider));
+		assert_eq!(Grants::<T>::iter_prefix(0).count() as u32, n);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn break_glass(
+		r: Linear<0, { <T as Config>::MaxRecordsPerRequest::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		host_entries::<T>(&a, r)?;
+		explicit_consent::<T>(&a.patient)?;
+		let duration = <T as Config>::MaxBreakGlassDuration::get();
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(a.doctor.clone()),
+			a.patient.clone(),
+			target::<T>(r),
+			full::<T::MaxPurposeLen>(b'p'),
+			[9; 32],
+			duration,
+		);
+		assert!(Requests::<T>::get(0).is_some_and(|request| request.emergency));
+		assert_eq!(Grants::<T>::iter_prefix(0).count() as u32, r);
+		Ok(())
+	}
+
+	/// A new scope when the patient keeps the maximum number of consents, all expired: every
+	/// one is purged.
+	#[benchmark]
+	fn set_consent() -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let max = <T as Config>::MaxConsentsPerPatient::get();
+		for i in 0..max {
+			Consents::<T>::insert(
+				&a.patient,
+				ConsentScope::Doctor(account("consented", i, 0)),
+				Consent { granted: false, expires_at: Some(now) },
+			);
+		}
+		ConsentCount::<T>::insert(&a.patient, max);
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(1u32.into()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.patient.clone()), ConsentScope::Hospital(0), true, None);
+		assert_eq!(ConsentCount::<T>::get(&a.patient), 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn clear_consent() -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		let scope = ConsentScope::<T>::Doctor(a.doctor.clone());
+		Pallet::<T>::set_consent(
+			RawOrigin::Signed(a.patient.clone()).into(),
+			scope.clone(),
+			false,
+			None,
+		)
+		.map_err(|_| BenchmarkError::Stop("consent failed"))?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.patient.clone()), scope);
+		assert_eq!(ConsentCount::<T>::get(&a.patient), 0);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_consent_mode() -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.patient.clone()), ConsentMode::Explicit);
+		assert_eq!(ConsentModes::<T>::get(&a.patient), ConsentMode::Explicit);
+		Ok(())
+	}
+
+	/// An expired request with `n` grants, all removed in one call.
+	#[benchmark]
+	fn prune_request(n: Linear<0, { Pallet::<T>::prune_limit() }>) -> Result<(), BenchmarkError> {
+		let a = actors::<T>()?;
+		Pallet::<T>::request_access(
+			RawOrigin::Signed(a.doctor.clone()).into(),
+			a.patient.clone(),
+			target::<T>(0),
+			full::<T::MaxPurposeLen>(b'p'),
+			[9; 32],
+		)
+		.map_err(|_| BenchmarkError::Stop("request failed"))?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let expires_at = now.saturating_add(<T as Config>::RequestLifetime::get());
+		for seq in 0..n {
+			Grants::<T>::insert(
+				0,
+				seq,
+				Grant {
+					patient: a.patient.clone(),
+					doctor: a.doctor.clone(),
+					provider: a.provider.clone(),
+					delivery_key: [9; 32],
+					expires_at,
+				},
+			);
+		}
+		let after: BlockNumberFor<T> = expires_at
+			.saturating_add(<T as Config>::GrantLifetime::get())
+			.saturating_add(1u32.into());
+		frame_system::Pallet::<T>::set_block_number(after);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.doctor.clone()), 0);
+		assert!(!Requests::<T>::contains_key(0));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
