@@ -698,6 +698,14 @@ pub mod pallet {
 		}
 	}
 
+	/// What the history functions need of a `Requested` record.
+	struct Requested<T: Config> {
+		doctor: T::AccountId,
+		hospital: HospitalId,
+		purpose: BoundedVec<u8, T::MaxPurposeLen>,
+		emergency: bool,
+	}
+
 	/// The requesting doctor of a batch of decisions.
 	struct Requester<T: Config> {
 		doctor: T::AccountId,
@@ -1107,15 +1115,11 @@ pub mod pallet {
 			(from..end).filter_map(|seq| AccessLog::<T>::get(patient, seq)).collect()
 		}
 
-		/// The request record a `Decided` record refers to: (doctor, hospital, purpose,
-		/// emergency).
-		fn requested(
-			patient: &T::AccountId,
-			requested_at: Seq,
-		) -> Option<(T::AccountId, HospitalId, BoundedVec<u8, T::MaxPurposeLen>, bool)> {
+		/// The request record a `Decided` record refers to.
+		fn requested(patient: &T::AccountId, requested_at: Seq) -> Option<Requested<T>> {
 			match AccessLog::<T>::get(patient, requested_at)?.event {
 				AccessEvent::Requested { doctor, hospital, purpose, emergency, .. } => {
-					Some((doctor, hospital, purpose, emergency))
+					Some(Requested { doctor, hospital, purpose, emergency })
 				},
 				_ => None,
 			}
@@ -1133,7 +1137,7 @@ pub mod pallet {
 				if !decisions.iter().any(|(s, d)| *s == seq && *d == Decision::Granted) {
 					continue;
 				}
-				let (Some(request_id), Some((doctor, hospital, _, emergency))) =
+				let (Some(request_id), Some(Requested { doctor, hospital, emergency, .. })) =
 					(record.request_id, Self::requested(patient, requested_at))
 				else {
 					continue;
@@ -1160,7 +1164,7 @@ pub mod pallet {
 				else {
 					continue;
 				};
-				let (Some(request_id), Some((doctor, hospital, purpose, emergency))) =
+				let (Some(request_id), Some(Requested { doctor, hospital, purpose, emergency })) =
 					(record.request_id, Self::requested(patient, requested_at))
 				else {
 					continue;
