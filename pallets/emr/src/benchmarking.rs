@@ -21,8 +21,15 @@ fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 		.map_err(|_| BenchmarkError::Weightless)
 }
 
+/// The record service, the patient and the provider of a benchmark.
+type Actors<T> = (
+	<T as frame_system::Config>::AccountId,
+	<T as frame_system::Config>::AccountId,
+	<T as frame_system::Config>::AccountId,
+);
+
 /// A hospital record service, a patient and a provider operated by another hospital.
-fn actors<T: Config>() -> Result<(T::AccountId, T::AccountId, T::AccountId), BenchmarkError> {
+fn actors<T: Config>() -> Result<Actors<T>, BenchmarkError> {
 	let service: T::AccountId = account("record-service", 0, 0);
 	let other: T::AccountId = account("record-service", 1, 0);
 	let patient: T::AccountId = account("patient", 0, 0);

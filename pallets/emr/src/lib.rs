@@ -20,7 +20,9 @@
 //! the entry erased in a separate map, so the chain's hashes stay verifiable.
 //!
 //! Records may be appended singly or in batches; the access pallet finds every entry a provider
-//! hosts for a patient through [`HostedBy`].
+//! hosts for a patient through [`HostedBy`]. The calls are feeless (`Pays::No`): the registry's
+//! `CheckFeeless` transaction extension admits them only from active registered actors, a
+//! bounded number per block.
 //!
 //! ## Interface
 //!
@@ -209,7 +211,7 @@ pub mod pallet {
 		/// Appends one entry to `patient`'s chain. The signer must be an active hospital's
 		/// record service; the provider must be active and not operated by that hospital.
 		#[pallet::call_index(0)]
-		#[pallet::weight(<T as Config>::WeightInfo::append_records(1))]
+		#[pallet::weight((<T as Config>::WeightInfo::append_records(1), DispatchClass::Normal, Pays::No))]
 		pub fn append_record(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
@@ -224,7 +226,11 @@ pub mod pallet {
 		/// Appends a batch of entries, possibly to several patients' chains, in order. All or
 		/// nothing: one invalid entry rejects the batch.
 		#[pallet::call_index(1)]
-		#[pallet::weight(<T as Config>::WeightInfo::append_records(records.len() as u32))]
+		#[pallet::weight((
+			<T as Config>::WeightInfo::append_records(records.len() as u32),
+			DispatchClass::Normal,
+			Pays::No
+		))]
 		pub fn append_records(
 			origin: OriginFor<T>,
 			records: BoundedVec<(T::AccountId, NewEntry<T>), T::MaxBatch>,
@@ -243,7 +249,7 @@ pub mod pallet {
 		/// or the registrar may do so; the entry and its hash stay so the chain still
 		/// verifies, and the erasure is logged.
 		#[pallet::call_index(2)]
-		#[pallet::weight(<T as Config>::WeightInfo::erase_record())]
+		#[pallet::weight((<T as Config>::WeightInfo::erase_record(), DispatchClass::Normal, Pays::No))]
 		pub fn erase_record(
 			origin: OriginFor<T>,
 			patient: T::AccountId,

@@ -29,6 +29,7 @@ parameter_types! {
 	pub const MaxAttributeLen: u32 = 32;
 	pub const MaxEndpointLen: u32 = 128;
 	pub const MaxAbeKeyLen: u32 = 512;
+	pub const MaxFeelessPerBlock: u32 = 2;
 	pub const MaxLocatorLen: u32 = 128;
 	pub const MaxPolicyLen: u32 = 512;
 	pub const MaxDescriptionLen: u32 = 128;
@@ -46,6 +47,7 @@ impl pallet_medchain_registry::Config for Test {
 	type MaxAttributeLen = MaxAttributeLen;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxAbeKeyLen = MaxAbeKeyLen;
+	type MaxFeelessPerBlock = MaxFeelessPerBlock;
 	type WeightInfo = ();
 }
 

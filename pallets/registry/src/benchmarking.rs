@@ -5,10 +5,18 @@ use super::*;
 use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
+	dispatch::{DispatchClass, DispatchInfo, Pays, PostDispatchInfo},
+	pallet_prelude::TransactionSource,
+	weights::Weight,
+};
+use frame_support::{
 	traits::{EnsureOrigin, Get},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
+use sp_runtime::traits::{
+	AsSystemOriginSigner, Dispatchable, TransactionExtension, TxBaseImplication,
+};
 
 fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
@@ -73,7 +81,11 @@ fn patient<T: Config>() -> Result<T::AccountId, BenchmarkError> {
 	Ok(patient)
 }
 
-#[benchmarks]
+#[benchmarks(where
+	T: Send + Sync,
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+	T::RuntimeOrigin: AsSystemOriginSigner<T::AccountId> + Clone,
+)]
 mod benchmarks {
 	use super::*;
 
@@ -224,6 +236,45 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, full::<T::MaxAbeKeyLen>(3), [5; 32], 1);
 		assert!(Parameters::<T>::get().is_some());
+		Ok(())
+	}
+
+	/// The feeless-call extension for a patient (the role found last) that already had a
+	/// feeless transaction in this block.
+	#[benchmark]
+	fn check_feeless() -> Result<(), BenchmarkError> {
+		// The harness moves to block 1 before the measured block; start there so that the
+		// earlier transaction counts in the same block.
+		frame_system::Pallet::<T>::set_block_number(1u32.into());
+		let patient = patient::<T>()?;
+		FeelessUsage::<T>::insert(&patient, (frame_system::Pallet::<T>::block_number(), 1));
+		let call: T::RuntimeCall = frame_system::Call::<T>::remark { remark: vec![] }.into();
+		let info = DispatchInfo {
+			call_weight: Weight::zero(),
+			extension_weight: Weight::zero(),
+			class: DispatchClass::Normal,
+			pays_fee: Pays::No,
+		};
+		let extension = CheckFeeless::<T>::new();
+		let origin: T::RuntimeOrigin = RawOrigin::Signed(patient.clone()).into();
+		#[block]
+		{
+			let (_, val, origin) = extension
+				.validate(
+					origin,
+					&call,
+					&info,
+					0,
+					(),
+					&TxBaseImplication(()),
+					TransactionSource::External,
+				)
+				.map_err(|_| BenchmarkError::Stop("feeless call refused"))?;
+			extension
+				.prepare(val, &origin, &call, &info, 0)
+				.map_err(|_| BenchmarkError::Stop("feeless call not prepared"))?;
+		}
+		assert_eq!(Pallet::<T>::feeless_used(&patient), 2);
 		Ok(())
 	}
 

@@ -23,6 +23,11 @@
 //! account alone what it may do. Revocation keeps the record (for the audit trail) and stamps
 //! it with the block of revocation; revoked actors are refused by every other pallet.
 //!
+//! Registering an account makes it exist on chain without a balance (a sufficient reference),
+//! and MedChain's calls for registered actors are feeless: [`CheckFeeless`], a transaction
+//! extension, admits a `Pays::No` call only from an active actor and at most
+//! [`Config::MaxFeelessPerBlock`] of them per actor per block.
+//!
 //! Key epochs: ABE user keys are issued per epoch and policies name the epoch, so
 //! [`Pallet::start_key_epoch`] revokes every key issued before it at once.
 //!
@@ -53,6 +58,8 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod feeless;
+pub use feeless::{CheckFeeless, NOT_REGISTERED};
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -132,6 +139,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAbeKeyLen: Get<u32>;
 
+		/// Feeless transactions one registered actor may have included per block (see
+		/// [`CheckFeeless`]).
+		#[pallet::constant]
+		type MaxFeelessPerBlock: Get<u32>;
+
 		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
 		type WeightInfo: WeightInfo;
 	}
@@ -168,6 +180,12 @@ pub mod pallet {
 	/// The key service's public parameters, once published.
 	#[pallet::storage]
 	pub type Parameters<T: Config> = StorageValue<_, PublicParameters<T>, OptionQuery>;
+
+	/// Per registered actor: the last block in which it had a feeless transaction included
+	/// and how many ([`CheckFeeless`]). One entry per actor that ever transacted feelessly.
+	#[pallet::storage]
+	pub type FeelessUsage<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -271,6 +289,7 @@ pub mod pallet {
 				},
 			);
 			HospitalOfRecordService::<T>::insert(&record_service, hospital);
+			Self::make_account_exist(&record_service);
 			NextHospitalId::<T>::put(next);
 			Self::deposit_event(Event::HospitalRegistered { hospital, record_service });
 			Ok(())
@@ -353,6 +372,7 @@ pub mod pallet {
 					revoked_at: None,
 				},
 			);
+			Self::make_account_exist(&doctor);
 			Self::deposit_event(Event::DoctorRegistered { doctor, hospital });
 			Ok(())
 		}
@@ -419,13 +439,14 @@ pub mod pallet {
 					revoked_at: None,
 				},
 			);
+			Self::make_account_exist(&provider);
 			Self::deposit_event(Event::ProviderRegistered { provider, operator });
 			Ok(())
 		}
 
 		/// Changes a provider's endpoint. The registrar or the provider itself may call it.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::update_provider())]
+		#[pallet::weight((T::WeightInfo::update_provider(), DispatchClass::Normal, Pays::No))]
 		pub fn update_provider(
 			origin: OriginFor<T>,
 			provider: T::AccountId,
@@ -479,6 +500,7 @@ pub mod pallet {
 					revoked_at: None,
 				},
 			);
+			Self::make_account_exist(&patient);
 			Self::deposit_event(Event::PatientRegistered { patient });
 			Ok(())
 		}
@@ -574,6 +596,25 @@ pub mod pallet {
 		/// Whether `who` is an active patient.
 		pub fn is_active_patient(who: &T::AccountId) -> bool {
 			Patients::<T>::get(who).is_some_and(|p| p.revoked_at.is_none())
+		}
+
+		/// Whether `who` holds a role that is not revoked (for a record service or doctor,
+		/// also at a hospital that is not revoked).
+		pub fn has_active_role(who: &T::AccountId) -> bool {
+			match Self::role_of(who) {
+				Some(Role::RecordService(_)) => Self::active_hospital_of(who).is_some(),
+				Some(Role::Doctor) => Self::active_doctor(who).is_some(),
+				Some(Role::Provider) => Self::active_provider(who).is_some(),
+				Some(Role::Patient) => Self::is_active_patient(who),
+				None => false,
+			}
+		}
+
+		/// Makes a newly registered account exist without a balance, so that it can sign
+		/// feeless transactions (`CheckNonce` refuses accounts that do not exist). The
+		/// reference is kept after revocation, like the registration itself.
+		fn make_account_exist(who: &T::AccountId) {
+			frame_system::Pallet::<T>::inc_sufficients(who);
 		}
 
 		fn ensure_no_role(who: &T::AccountId) -> DispatchResult {

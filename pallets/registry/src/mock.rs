@@ -27,6 +27,7 @@ parameter_types! {
 	pub const MaxAttributeLen: u32 = 32;
 	pub const MaxEndpointLen: u32 = 128;
 	pub const MaxAbeKeyLen: u32 = 512;
+	pub const MaxFeelessPerBlock: u32 = 2;
 }
 
 impl pallet_registry::Config for Test {
@@ -38,6 +39,7 @@ impl pallet_registry::Config for Test {
 	type MaxAttributeLen = MaxAttributeLen;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxAbeKeyLen = MaxAbeKeyLen;
+	type MaxFeelessPerBlock = MaxFeelessPerBlock;
 	type WeightInfo = ();
 }
 

@@ -399,3 +399,91 @@ fn try_state_detects_a_broken_index() {
 		assert!(Registry::do_try_state().is_err());
 	});
 }
+
+mod feeless {
+	use super::*;
+	use frame_support::{
+		dispatch::{DispatchClass, DispatchInfo, Pays},
+		pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		weights::Weight,
+	};
+	use sp_runtime::traits::{TransactionExtension, TxBaseImplication};
+
+	fn info(pays_fee: Pays) -> DispatchInfo {
+		DispatchInfo {
+			call_weight: Weight::zero(),
+			extension_weight: Weight::zero(),
+			class: DispatchClass::Normal,
+			pays_fee,
+		}
+	}
+
+	/// Validates and, if valid, prepares one transaction of `who` as block building does.
+	fn include(who: u64, pays_fee: Pays) -> Result<(), TransactionValidityError> {
+		let call: RuntimeCall = frame_system::Call::remark { remark: vec![] }.into();
+		let extension = CheckFeeless::<Test>::new();
+		let (_, val, origin) = extension.validate(
+			RuntimeOrigin::signed(who),
+			&call,
+			&info(pays_fee),
+			0,
+			(),
+			&TxBaseImplication(()),
+			TransactionSource::External,
+		)?;
+		extension.prepare(val, &origin, &call, &info(pays_fee), 0)
+	}
+
+	const NOT_REGISTERED_ERR: TransactionValidityError =
+		TransactionValidityError::Invalid(InvalidTransaction::Custom(NOT_REGISTERED));
+
+	#[test]
+	fn feeless_calls_need_an_active_role_and_are_bounded_per_block() {
+		new_test_ext().execute_with(|| {
+			// Anyone may send calls that pay fees; feeless ones only registered actors.
+			assert_eq!(include(PATIENT, Pays::Yes), Ok(()));
+			assert_eq!(include(PATIENT, Pays::No), Err(NOT_REGISTERED_ERR));
+
+			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
+			assert_eq!(System::account(PATIENT).sufficients, 1);
+			assert_eq!(include(PATIENT, Pays::No), Ok(()));
+			assert_eq!(include(PATIENT, Pays::No), Ok(()));
+			assert_eq!(Registry::feeless_used(&PATIENT), 2);
+			// MaxFeelessPerBlock = 2: the third waits for the next block.
+			assert_eq!(
+				include(PATIENT, Pays::No),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+			);
+			// Paying calls are not counted.
+			assert_eq!(include(PATIENT, Pays::Yes), Ok(()));
+
+			System::set_block_number(2);
+			assert_eq!(Registry::feeless_used(&PATIENT), 0);
+			assert_eq!(include(PATIENT, Pays::No), Ok(()));
+
+			assert_ok!(Registry::revoke_patient(RuntimeOrigin::root(), PATIENT));
+			assert_eq!(include(PATIENT, Pays::No), Err(NOT_REGISTERED_ERR));
+		});
+	}
+
+	#[test]
+	fn doctors_of_a_revoked_hospital_lose_feeless_access() {
+		new_test_ext().execute_with(|| {
+			let hospital = register_hospital(RECORD_SERVICE, 10);
+			assert_ok!(Registry::register_doctor(
+				RuntimeOrigin::root(),
+				DOCTOR,
+				hospital,
+				2,
+				0b101,
+				BoundedVec::default()
+			));
+			assert_eq!(include(DOCTOR, Pays::No), Ok(()));
+			assert_eq!(include(RECORD_SERVICE, Pays::No), Ok(()));
+			assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), hospital));
+			assert_eq!(include(DOCTOR, Pays::No), Err(NOT_REGISTERED_ERR));
+			assert_eq!(include(RECORD_SERVICE, Pays::No), Err(NOT_REGISTERED_ERR));
+			check_invariants();
+		});
+	}
+}
