@@ -16,8 +16,9 @@ pub const MAX_POLICY_NODES: u32 = 64;
 pub const MAX_POLICY_LEAVES: u32 = 48;
 /// Maximum children of one gate.
 pub const MAX_GATE_CHILDREN: u32 = 32;
-/// Maximum attribute length in bytes.
-pub const MAX_ATTRIBUTE_LEN: u32 = 64;
+/// Maximum attribute length in bytes: `doctor:` and the 64 hex digits of an account (71 bytes)
+/// must fit, so that a policy can name one doctor.
+pub const MAX_ATTRIBUTE_LEN: u32 = 80;
 
 /// An attribute string (`grade>=12`, `title>=3`, `doctor:5Grw…`, `epoch:7`, `emergency`).
 pub type Attribute = BoundedVec<u8, ConstU32<MAX_ATTRIBUTE_LEN>>;
