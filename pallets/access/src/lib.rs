@@ -483,6 +483,8 @@ pub mod pallet {
 				Error::<T>::AlreadyFulfilled
 			);
 			let requester = Self::requester(&request.doctor, request.emergency)?;
+			// A patient revoked since the request was made is no longer served.
+			ensure!(Registry::<T>::is_active_patient(&request.patient), Error::<T>::UnknownPatient);
 
 			// The token: this request, this patient, the schema in force, not expired.
 			let parameters = Parameters::<T>::get().ok_or(Error::<T>::NoPublicParameters)?;
