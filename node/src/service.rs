@@ -13,10 +13,10 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 
-/// MedChain's own host functions, offered to the runtime next to Substrate's. None yet: the
-/// crypto host functions (SHVE fulfilment and PDP verification) join here, and every node must
-/// ship them before a runtime may call them.
-pub type MedchainHostFunctions = ();
+/// MedChain's own host functions, offered to the runtime next to Substrate's: native SHVE
+/// fulfilment and PDP verification (`medchain-io`). Every node must ship them before a runtime
+/// may call them, and keep them.
+pub type MedchainHostFunctions = medchain_io::HostFunctions;
 
 /// Every host function the runtime may call: Substrate's standard set plus MedChain's.
 #[cfg(not(feature = "runtime-benchmarks"))]

@@ -17,9 +17,13 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	Access, AccountId, Aura, Balance, Block, Emr, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
+
+/// Most entries one runtime-API page returns, so that a client cannot make a node decode a whole
+/// chain at once.
+pub const MAX_ENTRIES_PER_PAGE: u32 = 256;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -136,6 +140,55 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl pallet_medchain_emr::EmrApi<Block, AccountId, pallet_medchain_emr::EmrEntry<Runtime>> for Runtime {
+		fn verify_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
+			Emr::verify_chain(&patient)
+		}
+
+		fn entries(
+			patient: AccountId,
+			from: pallet_medchain_emr::Seq,
+			count: u32,
+		) -> Vec<pallet_medchain_emr::EmrEntry<Runtime>> {
+			Emr::entries(&patient, from, count.min(MAX_ENTRIES_PER_PAGE))
+		}
+	}
+
+	impl pallet_medchain_access::AccessApi<
+		Block,
+		AccountId,
+		pallet_medchain_access::AccessRecord<Runtime>,
+		pallet_medchain_access::Reader<Runtime>,
+		pallet_medchain_access::Disclosure<Runtime>,
+	> for Runtime {
+		fn verify_access_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
+			Access::verify_access_chain(&patient)
+		}
+
+		fn access_history(
+			patient: AccountId,
+			from: pallet_medchain_emr::Seq,
+			count: u32,
+		) -> Vec<pallet_medchain_access::AccessRecord<Runtime>> {
+			Access::access_history(&patient, from, count.min(MAX_ENTRIES_PER_PAGE))
+		}
+
+		fn readers_of(
+			patient: AccountId,
+			seq: pallet_medchain_emr::Seq,
+		) -> Vec<pallet_medchain_access::Reader<Runtime>> {
+			Access::readers_of(&patient, seq)
+		}
+
+		fn disclosures(
+			patient: AccountId,
+			from: pallet_medchain_emr::Seq,
+			count: u32,
+		) -> Vec<pallet_medchain_access::Disclosure<Runtime>> {
+			Access::disclosures(&patient, from, count.min(MAX_ENTRIES_PER_PAGE))
 		}
 	}
 

@@ -12,6 +12,9 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_medchain_registry, Registry]
+	[pallet_medchain_emr, Emr]
+	[pallet_medchain_access, Access]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

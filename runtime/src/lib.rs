@@ -152,6 +152,7 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
+	pallet_medchain_registry::CheckFeeless<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
@@ -217,4 +218,14 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Grandpa = pallet_grandpa;
+
+	// MedChain's own pallets.
+	#[runtime::pallet_index(10)]
+	pub type Registry = pallet_medchain_registry;
+
+	#[runtime::pallet_index(11)]
+	pub type Emr = pallet_medchain_emr;
+
+	#[runtime::pallet_index(12)]
+	pub type Access = pallet_medchain_access;
 }

@@ -110,3 +110,35 @@ fn chain_identity_constants() {
 	assert_eq!(TOKEN_SYMBOL, "MED");
 	assert_eq!(UNIT, 10u128.pow(TOKEN_DECIMALS as u32));
 }
+
+/// The heaviest call each bound allows must fit a block's normal class, or a transaction at
+/// the bound could never be included (and a search over a full provider never fulfilled).
+#[test]
+fn worst_case_medchain_calls_fit_a_block() {
+	use frame_support::dispatch::DispatchClass;
+	use pallet_medchain_access::WeightInfo as _;
+	use pallet_medchain_emr::WeightInfo as _;
+
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let limit = normal.max_extrinsic.expect("normal extrinsics are limited");
+	let hosted = <Runtime as pallet_medchain_emr::Config>::MaxHostedPerProvider::get();
+	let batch = <Runtime as pallet_medchain_emr::Config>::MaxBatch::get();
+	let records = <Runtime as pallet_medchain_access::Config>::MaxRecordsPerRequest::get();
+	for (call, weight) in [
+		(
+			"fulfil_search(MaxHostedPerProvider)",
+			pallet_medchain_access::weights::SubstrateWeight::<Runtime>::fulfil_search(hosted),
+		),
+		(
+			"append_records(MaxBatch)",
+			pallet_medchain_emr::weights::SubstrateWeight::<Runtime>::append_records(batch),
+		),
+		(
+			"request_access(MaxRecordsPerRequest)",
+			pallet_medchain_access::weights::SubstrateWeight::<Runtime>::request_access(records),
+		),
+	] {
+		assert!(weight.all_lte(limit), "{call} weighs {weight:?}, over the limit {limit:?}");
+	}
+}

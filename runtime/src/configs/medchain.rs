@@ -1,0 +1,90 @@
+//! Configuration of MedChain's own pallets.
+
+use frame_support::parameter_types;
+use frame_system::EnsureRoot;
+
+use super::{AccountId, BlockNumber, Runtime};
+
+parameter_types! {
+	/// Hospital display names: 128 bytes of UTF-8.
+	pub const MaxNameLen: u32 = 128;
+	/// A PDP public key: v in G2 (96 bytes) plus up to 256 sector generators u_j in G1
+	/// (48 bytes each) and a little framing.
+	pub const MaxPdpKeyLen: u32 = 96 + 256 * 48 + 64;
+	/// ABE attributes of a doctor beyond title, grade and departments.
+	pub const MaxAttributes: u32 = 16;
+	/// One attribute: the crypto crate's limit.
+	pub const MaxAttributeLen: u32 = 64;
+	/// Provider endpoint URLs.
+	pub const MaxEndpointLen: u32 = 256;
+	/// The encoded FAME public key (h, H1, H2 in G2, T1, T2 in GT) with room to spare.
+	pub const MaxAbeKeyLen: u32 = 2048;
+	/// Provider object locators.
+	pub const MaxLocatorLen: u32 = 128;
+	/// An encoded ABE policy (64 nodes of up to 64-byte attributes).
+	pub const MaxPolicyLen: u32 = 4096;
+	/// Public descriptions of entries.
+	pub const MaxDescriptionLen: u32 = 256;
+	/// Entries per `append_records` batch.
+	pub const MaxEmrBatch: u32 = 256;
+	/// Entries of one patient one provider may host. A search fulfilment must cover all of
+	/// them in one transaction, so this is what fits a block: the benchmarked worst case
+	/// (`fulfil_search`, every entry matching under the longest policy) is about 0.19 s plus
+	/// 1.3 ms per entry with its storage accesses, and 320 entries keep it under the 0.65 s a
+	/// normal-class extrinsic may use (the runtime test `worst_case_medchain_calls_fit_a_block`
+	/// checks this against the generated weights). A patient's further records go to other
+	/// providers.
+	pub const MaxHostedPerProvider: u32 = 320;
+	/// Feeless transactions per registered actor per block: a record service appending 1,000
+	/// records a second in batches of 256 needs 8 per 2-second block.
+	pub const MaxFeelessPerBlock: u32 = 32;
+	/// A purpose text of an access request.
+	pub const MaxPurposeLen: u32 = 256;
+	/// Entries one explicit access request may name.
+	pub const MaxRecordsPerRequest: u32 = 64;
+	/// Consents a patient may hold (hospitals, doctors, departments).
+	pub const MaxConsentsPerPatient: u32 = 64;
+	/// A search request must be fulfilled within 10 minutes of 2-second blocks.
+	pub const RequestLifetime: BlockNumber = 300;
+	/// Break-glass access lasts at most 24 hours.
+	pub const MaxBreakGlassDuration: BlockNumber = 43_200;
+	/// A grant lets the provider serve the record for one hour.
+	pub const GrantLifetime: BlockNumber = 1_800;
+}
+
+impl pallet_medchain_registry::Config for Runtime {
+	type RuntimeEvent = super::RuntimeEvent;
+	/// Root (sudo) in development; a hospital collective in production.
+	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type MaxNameLen = MaxNameLen;
+	type MaxPdpKeyLen = MaxPdpKeyLen;
+	type MaxAttributes = MaxAttributes;
+	type MaxAttributeLen = MaxAttributeLen;
+	type MaxEndpointLen = MaxEndpointLen;
+	type MaxAbeKeyLen = MaxAbeKeyLen;
+	type MaxFeelessPerBlock = MaxFeelessPerBlock;
+	type WeightInfo = pallet_medchain_registry::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_medchain_emr::Config for Runtime {
+	type RuntimeEvent = super::RuntimeEvent;
+	/// The registrar may erase any entry.
+	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type MaxLocatorLen = MaxLocatorLen;
+	type MaxPolicyLen = MaxPolicyLen;
+	type MaxDescriptionLen = MaxDescriptionLen;
+	type MaxBatch = MaxEmrBatch;
+	type MaxHostedPerProvider = MaxHostedPerProvider;
+	type WeightInfo = pallet_medchain_emr::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_medchain_access::Config for Runtime {
+	type RuntimeEvent = super::RuntimeEvent;
+	type MaxPurposeLen = MaxPurposeLen;
+	type MaxRecordsPerRequest = MaxRecordsPerRequest;
+	type MaxConsentsPerPatient = MaxConsentsPerPatient;
+	type RequestLifetime = RequestLifetime;
+	type MaxBreakGlassDuration = MaxBreakGlassDuration;
+	type GrantLifetime = GrantLifetime;
+	type WeightInfo = pallet_medchain_access::weights::SubstrateWeight<Runtime>;
+}
