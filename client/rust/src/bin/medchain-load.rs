@@ -1,0 +1,167 @@
+//! `medchain-load`: appends EMR records to a running node as fast as it takes them and reports
+//! finalized records per second (a manual command, not part of CI).
+//!
+//! The registrar (`//Alice`, sudo on dev chains) registers a hospital, a storage provider and
+//! `--patients` patients; the hospital's record service then submits `--records` entries in
+//! feeless `append_records` batches of `--batch`, all at once, and the tool waits until every
+//! batch is finalized. Entries carry real cryptography (envelope ciphertext hash, PDP file
+//! parameters, SHVE commitment, ABE policy) prepared for a pool of distinct records up front and
+//! reused across patients, so that the figure measures the chain, not the record service.
+
+use std::time::Instant;
+
+use clap::Parser;
+use medchain_client::{
+	chain::Chain,
+	key_service::KeyServiceNode,
+	record_service::{RecordMeta, RecordService},
+	runtime::{AccountId, Runtime, RuntimeCall},
+};
+use sp_core::{sr25519, Pair};
+
+#[derive(Parser)]
+#[command(about = "Measures how many EMR records per second a MedChain node finalizes")]
+struct Args {
+	/// WebSocket RPC endpoint of the node.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Records to append.
+	#[arg(long, default_value_t = 4096)]
+	records: u32,
+	/// Records per `append_records` transaction (at most the runtime's MaxEmrBatch, 256).
+	#[arg(long, default_value_t = 256)]
+	batch: u32,
+	/// Patients the records are spread over.
+	#[arg(long, default_value_t = 64)]
+	patients: u32,
+	/// Distinct records prepared with real cryptography and reused.
+	#[arg(long, default_value_t = 32)]
+	distinct: u32,
+	/// Seed of the derived accounts (`//load//<seed>//...`), so runs do not collide.
+	#[arg(long, default_value = "run")]
+	seed: String,
+}
+
+fn bounded<S: frame_support::traits::Get<u32>>(b: &[u8]) -> frame_support::BoundedVec<u8, S> {
+	frame_support::BoundedVec::truncate_from(b.to_vec())
+}
+
+fn sudo(call: impl Into<RuntimeCall>) -> RuntimeCall {
+	pallet_sudo::Call::sudo { call: Box::new(call.into()) }.into()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+	let args = Args::parse();
+	let chain = Chain::connect(&args.url).await?;
+	let derive = |path: &str| {
+		sr25519::Pair::from_string(&format!("//load//{}//{path}", args.seed), None)
+			.expect("a valid derivation path")
+	};
+	let registrar = sr25519::Pair::from_string("//Alice", None).expect("dev key");
+	let service = derive("record-service");
+	let provider: AccountId = derive("provider").public().into();
+	let patients: Vec<AccountId> =
+		(0..args.patients).map(|i| derive(&format!("patient//{i}")).public().into()).collect();
+
+	let mut rng = rand_core::OsRng;
+	let keys = KeyServiceNode::generate(&mut rng)?;
+	let records =
+		RecordService::generate(keys.abe_public_key().clone(), keys.schema().clone(), &mut rng)?;
+
+	type Registry = pallet_medchain_registry::Call<Runtime>;
+	let mut onboarding = vec![
+		sudo(Registry::register_hospital {
+			record_service: service.public().into(),
+			name: bounded(format!("Load hospital {}", args.seed).as_bytes()),
+			grade: 12,
+			pdp_public_key: bounded(&records.pdp_public_key()),
+			validator: None,
+		}),
+		sudo(Registry::register_provider {
+			provider: provider.clone(),
+			operator: None,
+			endpoint: bounded(b"http://127.0.0.1:9000"),
+		}),
+	];
+	onboarding.extend(patients.iter().map(|p| {
+		sudo(Registry::register_patient { patient: p.clone(), identity_commitment: [1; 32] })
+	}));
+	for result in chain.submit_all(&registrar, onboarding).await {
+		result?;
+	}
+	println!("registered a hospital, a provider and {} patients", patients.len());
+
+	let started = Instant::now();
+	let mut pool = Vec::new();
+	for i in 0..args.distinct {
+		let patient_key = keys.patient_key(patients[0].as_ref());
+		let plaintext = vec![i as u8; 4096];
+		pool.push(
+			records
+				.prepare(
+					&patient_key,
+					&plaintext,
+					RecordMeta {
+						department: (i % 37) as usize,
+						policy: "epoch:0 and ((grade>=12 and title>=3) or emergency)",
+						provider: provider.clone(),
+						description: "outpatient record",
+						supersedes: None,
+					},
+					&mut rng,
+				)?
+				.entry,
+		);
+	}
+	println!("prepared {} distinct records in {:.1?}", pool.len(), started.elapsed());
+
+	let entries: Vec<_> = (0..args.records)
+		.map(|i| {
+			(
+				patients[(i % args.patients) as usize].clone(),
+				pool[(i % args.distinct) as usize].clone(),
+			)
+		})
+		.collect();
+	let calls: Vec<RuntimeCall> = entries
+		.chunks(args.batch as usize)
+		.map(|chunk| {
+			pallet_medchain_emr::Call::<Runtime>::append_records {
+				records: chunk.to_vec().try_into().expect("batch within MaxEmrBatch"),
+			}
+			.into()
+		})
+		.collect();
+	let transactions = calls.len();
+	let first_block = chain.best_number().await?;
+	let started = Instant::now();
+	let mut appended = 0u32;
+	for result in chain.submit_all(&service, calls).await {
+		let finalized = result?;
+		appended += finalized
+			.events
+			.iter()
+			.filter(|e| {
+				matches!(
+					e,
+					medchain_client::runtime::RuntimeEvent::Emr(
+						pallet_medchain_emr::Event::RecordAppended { .. }
+					)
+				)
+			})
+			.count() as u32;
+	}
+	let elapsed = started.elapsed();
+	let blocks = chain.best_number().await?.saturating_sub(first_block);
+	println!(
+		"{appended} records in {transactions} transactions finalized in {:.1} s over about \
+		 {blocks} blocks: {:.0} records/s",
+		elapsed.as_secs_f64(),
+		f64::from(appended) / elapsed.as_secs_f64()
+	);
+	if appended != args.records {
+		return Err(format!("only {appended} of {} records appended", args.records).into());
+	}
+	Ok(())
+}

@@ -1,0 +1,285 @@
+//! A typed connection to a MedChain node over JSON-RPC (WebSocket).
+//!
+//! Calls, storage values and runtime-API answers are built and decoded with the runtime's own
+//! Rust types (`medchain_runtime::RuntimeCall`, the pallets' storage items), so a client that
+//! compiles against the runtime it talks to cannot encode a call wrongly. Only the transport
+//! (jsonrpsee) and the few lines that assemble a signed extrinsic live here; polkadot-sdk has
+//! no client crate that takes a runtime's native types, which is why this is written by hand.
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::client::{ClientT, Subscription, SubscriptionClientT},
+	rpc_params,
+	ws_client::{WsClient, WsClientBuilder},
+};
+use medchain_runtime::{
+	AccountId, Hash, Nonce, RuntimeCall, RuntimeError, RuntimeEvent, Signature, SignedPayload,
+	TxExtension, UncheckedExtrinsic,
+};
+use sp_core::{sr25519, Pair};
+use sp_io::hashing::twox_128;
+use sp_runtime::{generic::Era, DispatchError, MultiAddress};
+use std::time::Duration;
+
+use crate::{Error, Result};
+
+/// What a finalized transaction did.
+#[derive(Debug)]
+pub struct Finalized {
+	/// The block that includes it.
+	pub block_hash: Hash,
+	/// The events it emitted (its `ApplyExtrinsic` phase), in order.
+	pub events: Vec<RuntimeEvent>,
+}
+
+/// A connection to one node.
+pub struct Chain {
+	rpc: WsClient,
+	genesis_hash: Hash,
+	spec_version: u32,
+	transaction_version: u32,
+	/// How long [`Chain::submit`] waits for finality.
+	pub finality_timeout: Duration,
+}
+
+fn decode_hex(s: &str) -> Result<Vec<u8>> {
+	let s = s.strip_prefix("0x").unwrap_or(s);
+	if s.len() % 2 != 0 {
+		return Err(Error::Decode("odd-length hex".into()));
+	}
+	(0..s.len())
+		.step_by(2)
+		.map(|i| {
+			u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| Error::Decode(format!("hex: {e}")))
+		})
+		.collect()
+}
+
+fn encode_hex(bytes: &[u8]) -> String {
+	let mut s = String::with_capacity(2 + bytes.len() * 2);
+	s.push_str("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+fn decode_hash(value: &serde_json::Value) -> Result<Hash> {
+	let bytes = decode_hex(value.as_str().ok_or_else(|| Error::Decode("hash".into()))?)?;
+	Hash::decode(&mut &bytes[..]).map_err(|e| Error::Decode(format!("hash: {e}")))
+}
+
+impl Chain {
+	/// Connects to `url` (`ws://127.0.0.1:9944`) and reads the genesis hash and runtime version
+	/// that signed transactions commit to.
+	pub async fn connect(url: &str) -> Result<Self> {
+		let rpc = WsClientBuilder::default()
+			.max_request_size(64 << 20)
+			.max_response_size(64 << 20)
+			.build(url)
+			.await?;
+		let genesis: serde_json::Value = rpc.request("chain_getBlockHash", rpc_params![0]).await?;
+		let version: serde_json::Value =
+			rpc.request("state_getRuntimeVersion", rpc_params![]).await?;
+		let field = |name: &str| {
+			version[name]
+				.as_u64()
+				.and_then(|v| u32::try_from(v).ok())
+				.ok_or_else(|| Error::Decode(format!("runtime version without {name}")))
+		};
+		Ok(Self {
+			genesis_hash: decode_hash(&genesis)?,
+			spec_version: field("specVersion")?,
+			transaction_version: field("transactionVersion")?,
+			rpc,
+			finality_timeout: Duration::from_secs(60),
+		})
+	}
+
+	/// The next nonce of `who`, counting transactions in the pool.
+	pub async fn next_nonce(&self, who: &AccountId) -> Result<Nonce> {
+		let nonce: u64 =
+			self.rpc.request("system_accountNextIndex", rpc_params![who.to_string()]).await?;
+		Nonce::try_from(nonce).map_err(|_| Error::Decode("nonce out of range".into()))
+	}
+
+	/// A signed, immortal extrinsic of `call` by `signer` with `nonce`.
+	pub fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: Nonce) -> Vec<u8> {
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::Immortal),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_medchain_registry::CheckFeeless::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_system::WeightReclaim::new(),
+		);
+		let implicit = (
+			(),
+			self.spec_version,
+			self.transaction_version,
+			self.genesis_hash,
+			self.genesis_hash,
+			(),
+			(),
+			(),
+			(),
+			(),
+		);
+		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		let signer_account: AccountId = signer.public().into();
+		UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(signer_account),
+			Signature::Sr25519(signature),
+			extension,
+		)
+		.encode()
+	}
+
+	/// Signs `call`, submits it and waits until its block is finalized. A transaction the pool
+	/// refuses is [`Error::Rejected`]; one whose dispatch fails is [`Error::Dispatch`] with the
+	/// pallet error.
+	pub async fn submit(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Result<Finalized> {
+		let nonce = self.next_nonce(&signer.public().into()).await?;
+		let extrinsic = self.sign(signer, call, nonce);
+		self.submit_encoded(&extrinsic).await
+	}
+
+	/// Signs `calls` with consecutive nonces, submits them together (so they share blocks) and
+	/// waits until all are finalized; the results are in the order of `calls`.
+	pub async fn submit_all(
+		&self,
+		signer: &sr25519::Pair,
+		calls: Vec<RuntimeCall>,
+	) -> Vec<Result<Finalized>> {
+		let first = match self.next_nonce(&signer.public().into()).await {
+			Ok(nonce) => nonce,
+			Err(e) => return calls.iter().map(|_| Err(Error::Rejected(e.to_string()))).collect(),
+		};
+		let extrinsics: Vec<Vec<u8>> = calls
+			.into_iter()
+			.zip(first..)
+			.map(|(call, nonce)| self.sign(signer, call, nonce))
+			.collect();
+		futures::future::join_all(extrinsics.iter().map(|x| self.submit_encoded(x))).await
+	}
+
+	/// Submits an encoded extrinsic and waits for finality (see [`Chain::submit`]).
+	pub async fn submit_encoded(&self, extrinsic: &[u8]) -> Result<Finalized> {
+		let mut statuses: Subscription<serde_json::Value> = self
+			.rpc
+			.subscribe(
+				"author_submitAndWatchExtrinsic",
+				rpc_params![encode_hex(extrinsic)],
+				"author_unwatchExtrinsic",
+			)
+			.await
+			.map_err(|e| Error::Rejected(e.to_string()))?;
+		let block_hash = tokio::time::timeout(self.finality_timeout, async {
+			while let Some(status) = statuses.next().await {
+				let status = status.map_err(|e| Error::Decode(format!("status: {e}")))?;
+				if let Some(hash) = status.get("finalized") {
+					return decode_hash(hash);
+				}
+				if let Some(s) = status.as_str() {
+					if matches!(s, "invalid" | "dropped" | "usurped") {
+						return Err(Error::Rejected(s.into()));
+					}
+				}
+			}
+			Err(Error::Rejected("subscription closed".into()))
+		})
+		.await
+		.map_err(|_| Error::Timeout)??;
+
+		let index = self.extrinsic_index(block_hash, extrinsic).await?;
+		let events: Vec<RuntimeEvent> = self
+			.events(block_hash)
+			.await?
+			.into_iter()
+			.filter(|r| r.phase == frame_system::Phase::ApplyExtrinsic(index))
+			.map(|r| r.event)
+			.collect();
+		// A failed call, or a failed call the registrar dispatched through sudo (whose own
+		// dispatch succeeds and reports the inner result in `Sudid`).
+		for event in &events {
+			match event {
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					dispatch_error,
+					..
+				})
+				| RuntimeEvent::Sudo(pallet_sudo::Event::Sudid {
+					sudo_result: Err(dispatch_error),
+				}) => return Err(Error::Dispatch(describe(*dispatch_error))),
+				_ => {},
+			}
+		}
+		Ok(Finalized { block_hash, events })
+	}
+
+	async fn extrinsic_index(&self, block_hash: Hash, extrinsic: &[u8]) -> Result<u32> {
+		let block: serde_json::Value =
+			self.rpc.request("chain_getBlock", rpc_params![block_hash]).await?;
+		let extrinsics = block["block"]["extrinsics"]
+			.as_array()
+			.ok_or_else(|| Error::Decode("block without extrinsics".into()))?;
+		let wanted = encode_hex(extrinsic);
+		extrinsics
+			.iter()
+			.position(|x| x.as_str() == Some(wanted.as_str()))
+			.map(|i| i as u32)
+			.ok_or_else(|| Error::Decode("finalized block lacks the extrinsic".into()))
+	}
+
+	/// Every event of a block.
+	pub async fn events(
+		&self,
+		block_hash: Hash,
+	) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, Hash>>> {
+		// `frame_system::Events` is private to the pallet; its key is the standard prefix.
+		let key = [twox_128(b"System"), twox_128(b"Events")].concat();
+		Ok(self.storage(&key, Some(block_hash)).await?.unwrap_or_default())
+	}
+
+	/// The value at storage `key` (e.g. `Item::<Runtime>::hashed_key_for(..)`) at `at` or the
+	/// best block.
+	pub async fn storage<V: Decode>(&self, key: &[u8], at: Option<Hash>) -> Result<Option<V>> {
+		let value: Option<String> =
+			self.rpc.request("state_getStorage", rpc_params![encode_hex(key), at]).await?;
+		value
+			.map(|hex| {
+				let bytes = decode_hex(&hex)?;
+				V::decode(&mut &bytes[..]).map_err(|e| Error::Decode(format!("storage: {e}")))
+			})
+			.transpose()
+	}
+
+	/// Calls runtime API `method` (`EmrApi_verify_chain`) with SCALE `args` on the best block.
+	pub async fn runtime_api<R: Decode>(&self, method: &str, args: impl Encode) -> Result<R> {
+		let answer: String =
+			self.rpc.request("state_call", rpc_params![method, encode_hex(&args.encode())]).await?;
+		let bytes = decode_hex(&answer)?;
+		R::decode(&mut &bytes[..]).map_err(|e| Error::Decode(format!("{method}: {e}")))
+	}
+
+	/// Number of the best block.
+	pub async fn best_number(&self) -> Result<u32> {
+		let header: serde_json::Value = self.rpc.request("chain_getHeader", rpc_params![]).await?;
+		let number = header["number"].as_str().ok_or_else(|| Error::Decode("header".into()))?;
+		u32::from_str_radix(number.trim_start_matches("0x"), 16)
+			.map_err(|e| Error::Decode(format!("block number: {e}")))
+	}
+}
+
+/// A dispatch error as `Pallet(Error)` where the runtime knows it.
+pub fn describe(error: DispatchError) -> String {
+	match RuntimeError::from_dispatch_error(error) {
+		Some(e) => format!("{e:?}"),
+		None => format!("{error:?}"),
+	}
+}

@@ -1,0 +1,46 @@
+//! A storage provider's holdings and its answer to a search: one claim per hosted entry.
+
+use std::collections::BTreeMap;
+
+use medchain_crypto::shve::{self, ShveCiphertext, ShveTokenBody};
+use medchain_runtime::AccountId;
+
+use crate::{record_service::RecordBundle, Error, Result};
+
+/// The records a provider holds, by patient and chain position.
+#[derive(Default)]
+pub struct ProviderStore {
+	records: BTreeMap<(AccountId, u32), RecordBundle>,
+}
+
+impl ProviderStore {
+	/// Keeps `bundle` as entry `seq` of `patient`'s chain.
+	pub fn store(&mut self, patient: AccountId, seq: u32, bundle: RecordBundle) {
+		self.records.insert((patient, seq), bundle);
+	}
+
+	/// The bundle of an entry.
+	pub fn get(&self, patient: &AccountId, seq: u32) -> Option<&RecordBundle> {
+		self.records.get(&(patient.clone(), seq))
+	}
+
+	/// The fulfilment of a search for `patient`: for every entry of `hosted` (the chain's
+	/// `Emr::HostedBy` list for this provider, in its order) the stored SHVE ciphertext and
+	/// whether `token` matches it. The provider learns which records match, never why.
+	pub fn fulfil(
+		&self,
+		patient: &AccountId,
+		hosted: &[u32],
+		token: &ShveTokenBody,
+	) -> Result<Vec<(ShveCiphertext, bool)>> {
+		hosted
+			.iter()
+			.map(|seq| {
+				let bundle =
+					self.get(patient, *seq).ok_or(Error::Invalid("a hosted record is missing"))?;
+				let matched = shve::matches(token, &bundle.shve)?;
+				Ok((bundle.shve.clone(), matched))
+			})
+			.collect()
+	}
+}
