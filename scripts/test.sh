@@ -14,9 +14,10 @@ step "build medchain-node"
 cargo build -p medchain-node
 
 step "cargo test"
-# The pallets' benchmarks run as tests too (until the runtime enables them for the pallets).
+# The pallets' benchmarks run as tests on their mock runtimes too; the e2e test of
+# client/rust starts the node built above.
 cargo test --workspace \
-	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks"
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks"
 
 step "e2e: dev node through polkadot.js"
 (cd client/js && MEDCHAIN_NODE="$MEDCHAIN_NODE" npm test)

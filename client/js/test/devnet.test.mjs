@@ -3,12 +3,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/devnode.mjs';
-
-const SS58_PREFIX = 4242;
+import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
 
 describe('medchain-node --dev', () => {
   let node;
@@ -17,7 +15,7 @@ describe('medchain-node --dev', () => {
   before(async () => {
     await cryptoWaitReady();
     node = await startDevNode();
-    api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true });
+    api = await connect(node.url);
   });
 
   after(async () => {
@@ -39,11 +37,11 @@ describe('medchain-node --dev', () => {
     assert.equal(api.consts.system.ss58Prefix.toNumber(), SS58_PREFIX);
   });
 
-  test('serves metadata v15 or newer with the foundation pallets', async () => {
+  test('serves metadata v15 or newer with every pallet', async () => {
     const versions = await api.call.metadata.metadataVersions();
     assert.ok(versions.map((v) => v.toNumber()).includes(15), `metadata versions: ${versions}`);
     assert.ok(api.runtimeMetadata.version >= 15, `decoded metadata v${api.runtimeMetadata.version}`);
-    for (const pallet of ['system', 'timestamp', 'balances', 'transactionPayment', 'sudo', 'session', 'aura', 'grandpa']) {
+    for (const pallet of ['system', 'timestamp', 'balances', 'transactionPayment', 'sudo', 'session', 'aura', 'grandpa', 'registry', 'emr', 'access']) {
       assert.ok(api.query[pallet], `pallet ${pallet} is in the metadata`);
     }
     const validators = await api.query.session.validators();
@@ -73,24 +71,8 @@ describe('medchain-node --dev', () => {
     const recipient = keyring.addFromMnemonic(mnemonicGenerate());
     const amount = 5n * 10n ** 12n; // 5 MED
 
-    const { events, blockHash } = await new Promise((resolve, reject) => {
-      let unsubscribe;
-      const timer = setTimeout(() => reject(new Error('transfer not finalized within 60 s')), 60_000);
-      api.tx.balances
-        .transferKeepAlive(recipient.address, amount)
-        .signAndSend(alice, ({ status, events, dispatchError }) => {
-          if (dispatchError) {
-            clearTimeout(timer);
-            unsubscribe?.();
-            reject(new Error(`transfer failed: ${dispatchError.toString()}`));
-          } else if (status.isFinalized) {
-            clearTimeout(timer);
-            unsubscribe?.();
-            resolve({ events, blockHash: status.asFinalized });
-          }
-        })
-        .then((unsub) => { unsubscribe = unsub; }, reject);
-    });
+    const { events, blockHash } = await submitAndFinalize(
+      api, api.tx.balances.transferKeepAlive(recipient.address, amount), alice);
 
     const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
     assert.ok(transfer, `Balances.Transfer among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);

@@ -1,0 +1,56 @@
+// Connecting to MedChain with polkadot.js and submitting transactions until finality: what
+// MedChain's JavaScript users need beyond @polkadot/api itself.
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+export const SS58_PREFIX = 4242;
+
+/**
+ * MedChain's own transaction extensions. `CheckFeeless` carries no data (it admits feeless calls
+ * of registered actors only), so polkadot.js only needs to know that it encodes to nothing.
+ */
+export const signedExtensions = {
+  CheckFeeless: { extrinsic: {}, payload: {} },
+};
+
+/** An ApiPromise connected to `url` that knows MedChain's transaction extensions. */
+export async function connect(url) {
+  return ApiPromise.create({ provider: new WsProvider(url), signedExtensions, noInitWarn: true });
+}
+
+/** A dispatch error as `Pallet.Error` (module errors) or its string form. */
+export function describeDispatchError(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.toString();
+}
+
+/**
+ * Signs and submits `tx`, resolves with `{ events, blockHash }` once its block is finalized;
+ * rejects if the pool refuses it, its dispatch fails (with `Pallet.Error`), or `timeoutMs` pass.
+ */
+export function submitAndFinalize(api, tx, signer, { timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    const done = (f) => { clearTimeout(timer); unsubscribe?.(); f(); };
+    const timer = setTimeout(() => done(() => reject(new Error(`not finalized within ${timeoutMs} ms`))), timeoutMs);
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        done(() => reject(new Error(`dispatch failed: ${describeDispatchError(api, dispatchError)}`)));
+      } else if (status.isInvalid || status.isDropped || status.isUsurped) {
+        done(() => reject(new Error(`transaction ${status.type}`)));
+      } else if (status.isFinalized) {
+        // A call the registrar dispatched through sudo reports its own result in Sudid.
+        const sudid = events.find(({ event }) => api.events.sudo?.Sudid.is(event));
+        const inner = sudid?.event.data.sudoResult;
+        if (inner?.isErr) {
+          done(() => reject(new Error(`sudo call failed: ${describeDispatchError(api, inner.asErr)}`)));
+        } else {
+          done(() => resolve({ events, blockHash: status.asFinalized }));
+        }
+      }
+    }).then((unsub) => { unsubscribe = unsub; }, (e) => done(() => reject(e)));
+  });
+}

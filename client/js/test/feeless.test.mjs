@@ -1,0 +1,81 @@
+// End-to-end on a real dev node through polkadot.js: the registrar (sudo) registers a hospital,
+// a storage provider and a patient; the hospital's record service, an account that never held a
+// token, appends a record feelessly; an unregistered account's feeless call is refused by the
+// transaction pool.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { startDevNode } from '../lib/devnode.mjs';
+import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+
+describe('feeless calls of registered actors', () => {
+  let node;
+  let api;
+  let keyring;
+  let alice;
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode();
+    api = await connect(node.url);
+    keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX });
+    alice = keyring.addFromUri('//Alice');
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());
+  const entryFor = (provider) => ({
+    provider: provider.address,
+    locator: '0x' + '01'.repeat(16),
+    ciphertextHash: '0x' + '02'.repeat(32),
+    size: 1_400_000,
+    pdpFile: { blocks: 460, paramsHash: '0x' + '03'.repeat(32) },
+    shveCommitment: '0x' + '04'.repeat(32),
+    policy: 'epoch:0 and ((grade>=12 and title>=3) or emergency)',
+    description: 'outpatient record',
+    supersedes: null,
+  });
+
+  test('a record service without tokens appends a record; strangers are refused', async () => {
+    const recordService = fresh();
+    const provider = fresh();
+    const patient = fresh();
+    const sudo = (call) => submitAndFinalize(api, api.tx.sudo.sudo(call), alice);
+
+    await sudo(api.tx.registry.registerHospital(recordService.address, 'General Hospital', 12, '0x' + '11'.repeat(96), null));
+    await sudo(api.tx.registry.registerProvider(provider.address, null, 'http://127.0.0.1:9000'));
+    const { events: registered } = await sudo(api.tx.registry.registerPatient(patient.address, '0x' + '22'.repeat(32)));
+    assert.ok(registered.some(({ event }) => api.events.registry.PatientRegistered.is(event)));
+
+    const before = await api.query.system.account(recordService.address);
+    assert.equal(before.data.free.toBigInt(), 0n, 'the record service holds no tokens');
+    assert.equal(before.sufficients.toNumber(), 1, 'registration made the account exist');
+
+    const { events } = await submitAndFinalize(
+      api, api.tx.emr.appendRecord(patient.address, entryFor(provider)), recordService);
+    const appended = events.find(({ event }) => api.events.emr.RecordAppended.is(event));
+    assert.ok(appended, `Emr.RecordAppended among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
+    assert.equal(appended.event.data.patient.toString(), patient.address);
+    assert.equal(appended.event.data.seq.toNumber(), 0);
+    assert.equal((await api.query.emr.chainLength(patient.address)).toNumber(), 1);
+    const verified = await api.call.emrApi.verifyChain(patient.address);
+    assert.equal(verified.length.toNumber(), 1);
+    assert.ok(verified.firstBroken.isNone, 'the chain verifies');
+
+    const after = await api.query.system.account(recordService.address);
+    assert.equal(after.data.free.toBigInt(), 0n, 'no fee was charged');
+
+    const stranger = fresh();
+    await assert.rejects(
+      submitAndFinalize(api, api.tx.emr.appendRecord(patient.address, entryFor(provider)), stranger),
+      /Custom error: 40|Invalid Transaction/,
+      'the pool refuses feeless calls of unregistered accounts',
+    );
+  });
+});
