@@ -124,6 +124,9 @@ fn worst_case_medchain_calls_fit_a_block() {
 	let limit = normal.max_extrinsic.expect("normal extrinsics are limited");
 	let hosted = <Runtime as pallet_medchain_emr::Config>::MaxHostedPerProvider::get();
 	let batch = <Runtime as pallet_medchain_emr::Config>::MaxBatch::get();
+	let bytes_per_record = <Runtime as pallet_medchain_emr::Config>::MaxLocatorLen::get()
+		+ <Runtime as pallet_medchain_emr::Config>::MaxPolicyLen::get()
+		+ <Runtime as pallet_medchain_emr::Config>::MaxDescriptionLen::get();
 	let records = <Runtime as pallet_medchain_access::Config>::MaxRecordsPerRequest::get();
 	for (call, weight) in [
 		(
@@ -131,8 +134,11 @@ fn worst_case_medchain_calls_fit_a_block() {
 			pallet_medchain_access::weights::SubstrateWeight::<Runtime>::fulfil_search(hosted),
 		),
 		(
-			"append_records(MaxBatch)",
-			pallet_medchain_emr::weights::SubstrateWeight::<Runtime>::append_records(batch),
+			"append_records(MaxBatch) with the longest fields",
+			pallet_medchain_emr::weights::SubstrateWeight::<Runtime>::append_records(
+				batch,
+				batch * bytes_per_record,
+			),
 		),
 		(
 			"request_access(MaxRecordsPerRequest)",

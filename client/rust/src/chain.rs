@@ -269,7 +269,13 @@ impl Chain {
 
 	/// Number of the best block.
 	pub async fn best_number(&self) -> Result<u32> {
-		let header: serde_json::Value = self.rpc.request("chain_getHeader", rpc_params![]).await?;
+		self.block_number(None).await
+	}
+
+	/// Number of block `hash`, or of the best block.
+	pub async fn block_number(&self, hash: Option<Hash>) -> Result<u32> {
+		let header: serde_json::Value =
+			self.rpc.request("chain_getHeader", rpc_params![hash]).await?;
 		let number = header["number"].as_str().ok_or_else(|| Error::Decode("header".into()))?;
 		u32::from_str_radix(number.trim_start_matches("0x"), 16)
 			.map_err(|e| Error::Decode(format!("block number: {e}")))

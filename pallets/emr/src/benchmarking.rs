@@ -57,16 +57,34 @@ fn actors<T: Config>() -> Result<Actors<T>, BenchmarkError> {
 	Ok((service, patient, provider))
 }
 
+fn filled<S: Get<u32>>(len: u32, byte: u8) -> BoundedVec<u8, S> {
+	BoundedVec::truncate_from(vec![byte; len as usize])
+}
+
 fn record<T: Config>(provider: &T::AccountId, supersedes: Option<Seq>) -> NewEntry<T> {
+	record_with_bytes::<T>(provider, u32::MAX, supersedes)
+}
+
+/// A record whose variable-length fields (locator, policy, description, filled in that order)
+/// hold `bytes` bytes in all, as far as their bounds allow.
+fn record_with_bytes<T: Config>(
+	provider: &T::AccountId,
+	bytes: u32,
+	supersedes: Option<Seq>,
+) -> NewEntry<T> {
+	let locator = bytes.min(T::MaxLocatorLen::get());
+	let policy = bytes.saturating_sub(locator).min(T::MaxPolicyLen::get());
+	let description =
+		bytes.saturating_sub(locator).saturating_sub(policy).min(T::MaxDescriptionLen::get());
 	NewEntry {
 		provider: provider.clone(),
-		locator: full::<T::MaxLocatorLen>(b'l'),
+		locator: filled(locator, b'l'),
 		ciphertext_hash: [2; 32],
 		size: u64::MAX,
 		pdp_file: PdpFile { blocks: u32::MAX, params_hash: [3; 32] },
 		shve_commitment: [4; 32],
-		policy: full::<T::MaxPolicyLen>(b'p'),
-		description: full::<T::MaxDescriptionLen>(b'd'),
+		policy: filled(policy, b'p'),
+		description: filled(description, b'd'),
 		supersedes,
 	}
 }
@@ -75,31 +93,48 @@ fn record<T: Config>(provider: &T::AccountId, supersedes: Option<Seq>) -> NewEnt
 mod benchmarks {
 	use super::*;
 
+	/// `n` records for `n` different patients (so every per-patient item is read and written
+	/// once per record), each amending the patient's previous entry, into hosted indexes one
+	/// short of full (the longest to decode and encode), with `b` bytes of locators, policies
+	/// and descriptions spread over the batch.
 	#[benchmark]
-	fn append_records(n: Linear<1, { T::MaxBatch::get() }>) -> Result<(), BenchmarkError> {
-		let (service, patient, provider) = actors::<T>()?;
-		// One existing entry to amend, and a hosted index filled up to what the batch needs.
-		Pallet::<T>::append_record(
-			RawOrigin::Signed(service.clone()).into(),
-			patient.clone(),
-			record::<T>(&provider, None),
-		)
-		.map_err(|_| BenchmarkError::Stop("first append failed"))?;
-		// Positions already hosted: all but the n the batch adds (the first append is one).
-		let room = T::MaxHostedPerProvider::get().saturating_sub(n).max(1);
-		HostedBy::<T>::insert(
-			&patient,
-			&provider,
-			BoundedVec::<Seq, T::MaxHostedPerProvider>::truncate_from((0..room).collect()),
-		);
-		let batch: BoundedVec<_, T::MaxBatch> = BoundedVec::truncate_from(
-			(0..n)
-				.map(|_| (patient.clone(), record::<T>(&provider, Some(0))))
-				.collect::<alloc::vec::Vec<_>>(),
-		);
+	fn append_records(
+		n: Linear<1, { T::MaxBatch::get() }>,
+		b: Linear<
+			0,
+			{
+				T::MaxBatch::get().saturating_mul(
+					T::MaxLocatorLen::get()
+						.saturating_add(T::MaxPolicyLen::get())
+						.saturating_add(T::MaxDescriptionLen::get()),
+				)
+			},
+		>,
+	) -> Result<(), BenchmarkError> {
+		let (service, _, provider) = actors::<T>()?;
+		let fail = |_| BenchmarkError::Stop("patient registration failed");
+		let room = T::MaxHostedPerProvider::get().saturating_sub(1);
+		let per_record = b / n;
+		let mut batch = alloc::vec::Vec::new();
+		for i in 0..n {
+			let patient: T::AccountId = account("batch-patient", i, 0);
+			Registry::<T>::register_patient(registrar::<T>()?, patient.clone(), [1; 32])
+				.map_err(fail)?;
+			// One earlier entry to amend (its position and the chain head are all an
+			// amendment reads).
+			ChainLength::<T>::insert(&patient, 1);
+			ChainHead::<T>::insert(&patient, [9; 32]);
+			HostedBy::<T>::insert(
+				&patient,
+				&provider,
+				BoundedVec::<Seq, T::MaxHostedPerProvider>::truncate_from((0..room).collect()),
+			);
+			batch.push((patient, record_with_bytes::<T>(&provider, per_record, Some(0))));
+		}
+		let batch: BoundedVec<_, T::MaxBatch> = BoundedVec::truncate_from(batch);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(service), batch);
-		assert_eq!(ChainLength::<T>::get(&patient), n + 1);
+		assert_eq!(ChainLength::<T>::get(account::<T::AccountId>("batch-patient", 0, 0)), 2);
 		Ok(())
 	}
 

@@ -211,7 +211,11 @@ pub mod pallet {
 		/// Appends one entry to `patient`'s chain. The signer must be an active hospital's
 		/// record service; the provider must be active and not operated by that hospital.
 		#[pallet::call_index(0)]
-		#[pallet::weight((<T as Config>::WeightInfo::append_records(1), DispatchClass::Normal, Pays::No))]
+		#[pallet::weight((
+			<T as Config>::WeightInfo::append_records(1, record.variable_len()),
+			DispatchClass::Normal,
+			Pays::No
+		))]
 		pub fn append_record(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
@@ -227,7 +231,10 @@ pub mod pallet {
 		/// nothing: one invalid entry rejects the batch.
 		#[pallet::call_index(1)]
 		#[pallet::weight((
-			<T as Config>::WeightInfo::append_records(records.len() as u32),
+			<T as Config>::WeightInfo::append_records(
+				records.len() as u32,
+				records.iter().fold(0u32, |sum, (_, r)| sum.saturating_add(r.variable_len())),
+			),
 			DispatchClass::Normal,
 			Pays::No
 		))]

@@ -71,6 +71,14 @@ pub struct NewEntry<T: Config> {
 	pub supersedes: Option<Seq>,
 }
 
+impl<T: Config> NewEntry<T> {
+	/// Bytes in the variable-length fields (locator, policy, description): what, besides the
+	/// number of records, the cost of appending scales with.
+	pub fn variable_len(&self) -> u32 {
+		(self.locator.len() + self.policy.len() + self.description.len()) as u32
+	}
+}
+
 /// An entry of a patient's EMR index chain.
 #[derive(
 	Encode,
