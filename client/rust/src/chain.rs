@@ -43,25 +43,11 @@ pub struct Chain {
 }
 
 fn decode_hex(s: &str) -> Result<Vec<u8>> {
-	let s = s.strip_prefix("0x").unwrap_or(s);
-	if s.len() % 2 != 0 {
-		return Err(Error::Decode("odd-length hex".into()));
-	}
-	(0..s.len())
-		.step_by(2)
-		.map(|i| {
-			u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| Error::Decode(format!("hex: {e}")))
-		})
-		.collect()
+	hex::decode(s.strip_prefix("0x").unwrap_or(s)).map_err(|e| Error::Decode(format!("hex: {e}")))
 }
 
 fn encode_hex(bytes: &[u8]) -> String {
-	let mut s = String::with_capacity(2 + bytes.len() * 2);
-	s.push_str("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
+	format!("0x{}", hex::encode(bytes))
 }
 
 fn decode_hash(value: &serde_json::Value) -> Result<Hash> {

@@ -83,5 +83,5 @@ impl KeyServiceNode {
 
 /// Lower-case hex without prefix: how account bytes appear in `doctor:` attributes.
 pub fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
+	::hex::encode(bytes)
 }

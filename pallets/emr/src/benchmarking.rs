@@ -12,10 +12,6 @@ use frame_support::{
 use frame_system::RawOrigin;
 use pallet_medchain_registry::Pallet as Registry;
 
-fn full<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
-	BoundedVec::truncate_from(vec![byte; S::get() as usize])
-}
-
 fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	<T as pallet_medchain_registry::Config>::RegistrarOrigin::try_successful_origin()
 		.map_err(|_| BenchmarkError::Weightless)

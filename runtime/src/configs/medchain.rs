@@ -13,7 +13,8 @@ parameter_types! {
 	pub const MaxPdpKeyLen: u32 = 96 + 256 * 48 + 64;
 	/// ABE attributes of a doctor beyond title, grade and departments.
 	pub const MaxAttributes: u32 = 16;
-	/// One attribute: the crypto crate's limit.
+	/// One registered attribute (`emergency`, `dept:cardiology`, ...); the crypto crate accepts up
+	/// to 80 bytes, which the generated `doctor:<64 hex digits>` attribute needs.
 	pub const MaxAttributeLen: u32 = 64;
 	/// Provider endpoint URLs.
 	pub const MaxEndpointLen: u32 = 256;
@@ -21,7 +22,8 @@ parameter_types! {
 	pub const MaxAbeKeyLen: u32 = 2048;
 	/// Provider object locators.
 	pub const MaxLocatorLen: u32 = 128;
-	/// An encoded ABE policy (64 nodes of up to 64-byte attributes).
+	/// A policy text such as `epoch:3 and ((grade>=12 and title>=3) or emergency)`; the longest
+	/// that fits is what the access benchmarks price.
 	pub const MaxPolicyLen: u32 = 4096;
 	/// Public descriptions of entries.
 	pub const MaxDescriptionLen: u32 = 256;

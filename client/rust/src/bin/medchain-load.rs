@@ -92,24 +92,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 			})
 		})
 		.collect();
-	onboarding.extend([
-		sudo(Registry::register_provider {
-			provider: provider.clone(),
-			operator: None,
-			endpoint: bounded(b"http://127.0.0.1:9000"),
-		}),
-	]);
+	onboarding.extend([sudo(Registry::register_provider {
+		provider: provider.clone(),
+		operator: None,
+		endpoint: bounded(b"http://127.0.0.1:9000"),
+	})]);
 	onboarding.extend(patients.iter().map(|p| {
 		sudo(Registry::register_patient { patient: p.clone(), identity_commitment: [1; 32] })
 	}));
 	for result in chain.submit_all(&registrar, onboarding).await {
 		result?;
 	}
-	println!(
-		"registered {} hospitals, a provider and {} patients",
-		services.len(),
-		patients.len()
-	);
+	println!("registered {} hospitals, a provider and {} patients", services.len(), patients.len());
 
 	let started = Instant::now();
 	let mut pool = Vec::new();
