@@ -30,12 +30,12 @@ parameter_types! {
 	/// Entries per `append_records` batch.
 	pub const MaxEmrBatch: u32 = 256;
 	/// Entries of one patient one provider may host. A search fulfilment must cover all of
-	/// them in one transaction, so this is what fits a block: the benchmarked worst case
-	/// (`fulfil_search`, every entry matching under the longest policy) is about 0.19 s plus
-	/// 1.3 ms per entry with its storage accesses, and 320 entries keep it under the 0.65 s a
-	/// normal-class extrinsic may use (the runtime test `worst_case_medchain_calls_fit_a_block`
-	/// checks this against the generated weights). A patient's further records go to other
-	/// providers.
+	/// them in one transaction, so it must fit a block: the benchmarked worst case
+	/// (`fulfil_search`, every entry matching under the longest policy) is about 15 ms plus
+	/// 1.0 ms per entry and two reads and a write per entry, about 0.36 s for 320 entries, under
+	/// the 0.65 s a normal-class extrinsic may use with room for slower validators (the runtime
+	/// test `worst_case_medchain_calls_fit_a_block` checks this against the generated weights).
+	/// A patient's further records go to other providers.
 	pub const MaxHostedPerProvider: u32 = 320;
 	/// Feeless transactions per registered actor per block: a record service appending 1,000
 	/// records a second in batches of 256 needs 8 per 2-second block.
