@@ -228,6 +228,23 @@ async fn request_search(
 	(request_id, chain.best_number().await.unwrap() + 20)
 }
 
+/// The provider submits its fulfilment of search `request`.
+async fn fulfil(
+	chain: &Chain,
+	provider: &sr25519::Pair,
+	request: u64,
+	signed_token: medchain_crypto::shve::SignedToken,
+	claims: Vec<(medchain_crypto::shve::ShveCiphertext, bool)>,
+) -> medchain_client::Result<Finalized> {
+	let claims = claims.try_into().expect("within MaxHostedPerProvider");
+	chain
+		.submit(
+			provider,
+			Access::fulfil_search { request_id: request, signed_token, claims }.into(),
+		)
+		.await
+}
+
 fn decided(finalized: &Finalized) -> (u32, u32) {
 	finalized
 		.events
@@ -279,18 +296,8 @@ async fn access_flow(
 	let token = keys.search_token(&bytes32(patient), &[3, 20], request, expires, rng).unwrap();
 	let claims = store.fulfil(patient, &hosted, &token.body).unwrap();
 	assert_eq!(claims.iter().map(|(_, m)| *m).collect::<Vec<_>>(), vec![true, false, true]);
-	let fulfilled = chain
-		.submit(
-			provider,
-			Access::fulfil_search {
-				request_id: request,
-				signed_token: token,
-				claims: claims.try_into().unwrap(),
-			}
-			.into(),
-		)
-		.await
-		.expect("fulfilment verified");
+	let fulfilled =
+		fulfil(chain, provider, request, token, claims).await.expect("fulfilment verified");
 	assert_eq!(decided(&fulfilled), (2, 0), "both matching records granted");
 
 	// The doctor opens the granted records with an ABE key for their attributes and checks
@@ -325,31 +332,12 @@ async fn access_flow(
 	let token = keys.search_token(&bytes32(patient), &[3, 20], request, expires, rng).unwrap();
 	let honest = store.fulfil(patient, &hosted, &token.body).unwrap();
 	let lying: Vec<_> = honest.iter().map(|(ct, _)| (ct.clone(), true)).collect();
-	let refused = chain
-		.submit(
-			provider,
-			Access::fulfil_search {
-				request_id: request,
-				signed_token: token.clone(),
-				claims: lying.try_into().unwrap(),
-			}
-			.into(),
-		)
+	let refused = fulfil(chain, provider, request, token.clone(), lying)
 		.await
 		.expect_err("a false claim is refused");
 	assert!(refused.to_string().contains("ClaimMismatch"), "{refused}");
-	let fulfilled = chain
-		.submit(
-			provider,
-			Access::fulfil_search {
-				request_id: request,
-				signed_token: token,
-				claims: honest.try_into().unwrap(),
-			}
-			.into(),
-		)
-		.await
-		.expect("honest fulfilment verified");
+	let fulfilled =
+		fulfil(chain, provider, request, token, honest).await.expect("honest fulfilment verified");
 	assert_eq!(decided(&fulfilled), (0, 2), "policy denies the junior doctor");
 
 	// Trace (flow 5): the access chain verifies and tells who read what.

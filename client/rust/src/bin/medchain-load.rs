@@ -107,8 +107,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 	let started = Instant::now();
 	let mut pool = Vec::new();
+	let patient_key = keys.patient_key(patients[0].as_ref());
 	for i in 0..args.distinct {
-		let patient_key = keys.patient_key(patients[0].as_ref());
 		let plaintext = vec![i as u8; 4096];
 		pool.push(
 			records
