@@ -63,7 +63,7 @@ describe('feeless calls of registered actors', () => {
     assert.ok(appended, `Emr.RecordAppended among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
     assert.equal(appended.event.data.patient.toString(), patient.address);
     assert.equal(appended.event.data.seq.toNumber(), 0);
-    assert.equal((await api.query.emr.chainLength(patient.address)).toNumber(), 1);
+    assert.equal((await api.query.emr.chains(patient.address)).unwrap().get('length').toNumber(), 1);
     const verified = await api.call.emrApi.verifyChain(patient.address);
     assert.equal(verified.length.toNumber(), 1);
     assert.ok(verified.firstBroken.isNone, 'the chain verifies');

@@ -118,8 +118,7 @@ mod benchmarks {
 				.map_err(fail)?;
 			// One earlier entry to amend (its position and the chain head are all an
 			// amendment reads).
-			ChainLength::<T>::insert(&patient, 1);
-			ChainHead::<T>::insert(&patient, [9; 32]);
+			Chains::<T>::insert(&patient, ChainState { length: 1, head: [9; 32] });
 			HostedBy::<T>::insert(
 				&patient,
 				&provider,
@@ -130,7 +129,7 @@ mod benchmarks {
 		let batch: BoundedVec<_, T::MaxBatch> = BoundedVec::truncate_from(batch);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(service), batch);
-		assert_eq!(ChainLength::<T>::get(account::<T::AccountId>("batch-patient", 0, 0)), 2);
+		assert_eq!(Pallet::<T>::chain_length(&account("batch-patient", 0, 0)), 2);
 		Ok(())
 	}
 

@@ -120,14 +120,9 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Number of entries in each patient's chain (the next entry's position).
+	/// Length and head hash of each patient's chain; absent for a patient without entries.
 	#[pallet::storage]
-	pub type ChainLength<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, Seq, ValueQuery>;
-
-	/// Hash of the last entry of each patient's chain.
-	#[pallet::storage]
-	pub type ChainHead<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Hash32>;
+	pub type Chains<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ChainState>;
 
 	/// The entries, by patient and position.
 	#[pallet::storage]
@@ -224,7 +219,9 @@ pub mod pallet {
 			let author = ensure_signed(origin)?;
 			let (hospital, _) =
 				Registry::<T>::active_hospital_of(&author).ok_or(Error::<T>::NotRecordService)?;
-			Self::do_append(&author, hospital, patient, record)
+			Self::do_append(&author, hospital, patient, record)?;
+			Self::count_appended(1);
+			Ok(())
 		}
 
 		/// Appends a batch of entries, possibly to several patients' chains, in order. All or
@@ -246,9 +243,12 @@ pub mod pallet {
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			let (hospital, _) =
 				Registry::<T>::active_hospital_of(&author).ok_or(Error::<T>::NotRecordService)?;
+			let appended = records.len() as u64;
 			for (patient, record) in records {
 				Self::do_append(&author, hospital, patient, record)?;
 			}
+			// Once per batch rather than per entry: the counter is one storage item.
+			Self::count_appended(appended);
 			Ok(())
 		}
 
@@ -283,6 +283,21 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		fn count_appended(entries: u64) {
+			TotalEntries::<T>::mutate(|total| *total = total.saturating_add(entries));
+		}
+
+		/// The length and head of `patient`'s chain; an empty chain starts at its genesis hash.
+		pub fn chain_state(patient: &T::AccountId) -> ChainState {
+			Chains::<T>::get(patient)
+				.unwrap_or_else(|| ChainState { length: 0, head: Self::genesis_hash(patient) })
+		}
+
+		/// Number of entries in `patient`'s chain (the next entry's position).
+		pub fn chain_length(patient: &T::AccountId) -> Seq {
+			Chains::<T>::get(patient).map_or(0, |chain| chain.length)
+		}
+
 		fn do_append(
 			author: &T::AccountId,
 			hospital: HospitalId,
@@ -293,7 +308,7 @@ pub mod pallet {
 			let provider = Registry::<T>::active_provider(&record.provider)
 				.ok_or(Error::<T>::UnknownProvider)?;
 			ensure!(provider.operator != Some(hospital), Error::<T>::ProviderOperatedByAuthor);
-			let seq = ChainLength::<T>::get(&patient);
+			let ChainState { length: seq, head: prev_hash } = Self::chain_state(&patient);
 			if let Some(superseded) = record.supersedes {
 				ensure!(superseded < seq, Error::<T>::UnknownSuperseded);
 				ensure!(
@@ -306,8 +321,6 @@ pub mod pallet {
 				hosted.try_push(seq).map_err(|_| Error::<T>::ProviderFull)
 			})?;
 
-			let prev_hash =
-				ChainHead::<T>::get(&patient).unwrap_or_else(|| Self::genesis_hash(&patient));
 			let created_at = frame_system::Pallet::<T>::block_number();
 			let entry_hash =
 				Self::entry_hash(&patient, seq, &prev_hash, author, hospital, &created_at, &record);
@@ -332,9 +345,7 @@ pub mod pallet {
 					record,
 				},
 			);
-			ChainHead::<T>::insert(&patient, entry_hash);
-			ChainLength::<T>::insert(&patient, next);
-			TotalEntries::<T>::mutate(|total| *total = total.saturating_add(1));
+			Chains::<T>::insert(&patient, ChainState { length: next, head: entry_hash });
 			Self::deposit_event(event);
 			Ok(())
 		}
@@ -364,7 +375,8 @@ pub mod pallet {
 		/// Recomputes `patient`'s chain: every entry's hash from its contents and every link
 		/// to its predecessor.
 		pub fn verify_chain(patient: &T::AccountId) -> ChainVerification {
-			let length = ChainLength::<T>::get(patient);
+			let stored = Chains::<T>::get(patient);
+			let length = stored.map_or(0, |chain| chain.length);
 			let mut expected_prev = Self::genesis_hash(patient);
 			for seq in 0..length {
 				let Some(entry) = Entries::<T>::get(patient, seq) else {
@@ -387,16 +399,13 @@ pub mod pallet {
 				}
 				expected_prev = entry.entry_hash;
 			}
-			let head_ok = match ChainHead::<T>::get(patient) {
-				Some(head) => head == expected_prev,
-				None => length == 0,
-			};
+			let head_ok = stored.is_none_or(|chain| chain.head == expected_prev);
 			ChainVerification { length, first_broken: (!head_ok).then_some(length) }
 		}
 
 		/// Up to `count` entries of `patient`'s chain from position `from`.
 		pub fn entries(patient: &T::AccountId, from: Seq, count: u32) -> Vec<EmrEntry<T>> {
-			let end = from.saturating_add(count).min(ChainLength::<T>::get(patient));
+			let end = from.saturating_add(count).min(Self::chain_length(patient));
 			(from..end).filter_map(|seq| Entries::<T>::get(patient, seq)).collect()
 		}
 
@@ -405,7 +414,7 @@ pub mod pallet {
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut total: u64 = 0;
-			for (patient, length) in ChainLength::<T>::iter() {
+			for (patient, ChainState { length, .. }) in Chains::<T>::iter() {
 				total = total.saturating_add(length.into());
 				ensure!(
 					Self::verify_chain(&patient).first_broken.is_none(),

@@ -55,7 +55,7 @@ fn record(provider: u64, tag: u8) -> NewEntry<Test> {
 }
 
 fn append(patient: u64, tag: u8) -> Seq {
-	let seq = ChainLength::<Test>::get(patient);
+	let seq = Emr::chain_length(&patient);
 	assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), patient, record(PROVIDER, tag)));
 	seq
 }
@@ -74,7 +74,10 @@ fn appends_hash_linked_entries() {
 		let second = Entries::<Test>::get(PATIENT, 1).unwrap();
 		assert_eq!(first.prev_hash, Emr::genesis_hash(&PATIENT));
 		assert_eq!(second.prev_hash, first.entry_hash);
-		assert_eq!(ChainHead::<Test>::get(PATIENT), Some(second.entry_hash));
+		assert_eq!(
+			Chains::<Test>::get(PATIENT),
+			Some(ChainState { length: 2, head: second.entry_hash })
+		);
 		assert_eq!((second.author, second.hospital, second.created_at), (SERVICE, 0, 1));
 		System::assert_last_event(
 			Event::RecordAppended {
@@ -121,6 +124,23 @@ fn verify_chain_detects_tampering() {
 		// Rewrite the size of entry 2 in storage, as a compromised node might.
 		Entries::<Test>::mutate(PATIENT, 2, |entry| entry.as_mut().unwrap().record.size = 1);
 		assert_eq!(Emr::verify_chain(&PATIENT).first_broken, Some(2));
+		assert!(Emr::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn verify_chain_detects_a_rewritten_head() {
+	new_test_ext().execute_with(|| {
+		setup();
+		append(PATIENT, 0);
+		append(PATIENT, 1);
+		// Entries intact, but the head no longer names the last entry: the next append would
+		// link to a hash that is not in the chain.
+		Chains::<Test>::mutate(PATIENT, |chain| chain.as_mut().unwrap().head = [7; 32]);
+		assert_eq!(
+			Emr::verify_chain(&PATIENT),
+			ChainVerification { length: 2, first_broken: Some(2) }
+		);
 		assert!(Emr::do_try_state().is_err());
 	});
 }
@@ -278,7 +298,7 @@ fn batches_are_all_or_nothing() {
 			BoundedVec::truncate_from(good)
 		));
 		assert_eq!(
-			(ChainLength::<Test>::get(PATIENT), ChainLength::<Test>::get(PATIENT_2)),
+			(Emr::chain_length(&PATIENT), Emr::chain_length(&PATIENT_2)),
 			(1, 1)
 		);
 

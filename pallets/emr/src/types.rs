@@ -131,6 +131,16 @@ pub struct Erasure<T: Config> {
 	pub at: BlockNumberFor<T>,
 }
 
+/// A patient's chain as the next append needs it: its length and the hash of its last entry.
+/// One storage item rather than two, because every append reads and writes both.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct ChainState {
+	/// Entries in the chain (the next entry's position).
+	pub length: Seq,
+	/// Hash of the last entry.
+	pub head: Hash32,
+}
+
 /// The outcome of recomputing a patient's chain.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 pub struct ChainVerification {

@@ -7,7 +7,7 @@
 //! Regenerate with the command below rather than editing by hand.
 
 // Command:
-// /root/.cache/medchain/target/debug/medchain-node
+// /root/.cache/medchain/target/release/medchain-node
 // benchmark
 // pallet
 // --chain
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Hospitals` (`max_values`: None, `max_size`: Some(12667), added: 15142, mode: `MaxEncodedLen`)
 	fn register_hospital() -> Weight {
 		// Proof size: measured `6`, estimated `4592`.
-		// Minimum execution time: 315_631_000 picoseconds.
-		Weight::from_parts(603_544_000, 4592)
+		// Minimum execution time: 55_958_000 picoseconds.
+		Weight::from_parts(86_872_000, 4592)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Hospitals` (`max_values`: None, `max_size`: Some(12667), added: 15142, mode: `MaxEncodedLen`)
 	fn update_hospital() -> Weight {
 		// Proof size: measured `12731`, estimated `16132`.
-		// Minimum execution time: 180_989_000 picoseconds.
-		Weight::from_parts(459_170_000, 16132)
+		// Minimum execution time: 40_032_000 picoseconds.
+		Weight::from_parts(42_420_000, 16132)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Hospitals` (`max_values`: None, `max_size`: Some(12667), added: 15142, mode: `MaxEncodedLen`)
 	fn revoke_hospital() -> Weight {
 		// Proof size: measured `12731`, estimated `16132`.
-		// Minimum execution time: 176_516_000 picoseconds.
-		Weight::from_parts(427_250_000, 16132)
+		// Minimum execution time: 35_778_000 picoseconds.
+		Weight::from_parts(37_533_000, 16132)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -110,10 +110,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 16]`.
 	fn register_doctor(a: u32, ) -> Weight {
 		// Proof size: measured `12795`, estimated `16132`.
-		// Minimum execution time: 325_152_000 picoseconds.
-		Weight::from_parts(703_742_850, 16132)
-			// Standard error: 729_687
-			.saturating_add(Weight::from_parts(1_862_502, 0).saturating_mul(a.into()))
+		// Minimum execution time: 59_967_000 picoseconds.
+		Weight::from_parts(63_388_142, 16132)
+			// Standard error: 1_564
+			.saturating_add(Weight::from_parts(397_451, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -122,10 +122,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 16]`.
 	fn update_doctor(a: u32, ) -> Weight {
 		// Proof size: measured `1250`, estimated `4592`.
-		// Minimum execution time: 185_986_000 picoseconds.
-		Weight::from_parts(375_189_572, 4592)
-			// Standard error: 308_476
-			.saturating_add(Weight::from_parts(6_188_407, 0).saturating_mul(a.into()))
+		// Minimum execution time: 33_258_000 picoseconds.
+		Weight::from_parts(36_407_866, 4592)
+			// Standard error: 1_433
+			.saturating_add(Weight::from_parts(372_521, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -133,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Doctors` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
 	fn revoke_doctor() -> Weight {
 		// Proof size: measured `1250`, estimated `4592`.
-		// Minimum execution time: 187_838_000 picoseconds.
-		Weight::from_parts(417_544_000, 4592)
+		// Minimum execution time: 36_296_000 picoseconds.
+		Weight::from_parts(38_017_000, 4592)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof size: measured `12834`, estimated `16132`.
-		// Minimum execution time: 335_188_000 picoseconds.
-		Weight::from_parts(718_424_000, 16132)
+		// Minimum execution time: 61_602_000 picoseconds.
+		Weight::from_parts(64_569_000, 16132)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Providers` (`max_values`: None, `max_size`: Some(320), added: 2795, mode: `MaxEncodedLen`)
 	fn update_provider() -> Weight {
 		// Proof size: measured `419`, estimated `3785`.
-		// Minimum execution time: 151_275_000 picoseconds.
-		Weight::from_parts(321_784_000, 3785)
+		// Minimum execution time: 27_056_000 picoseconds.
+		Weight::from_parts(29_565_000, 3785)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -170,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Providers` (`max_values`: None, `max_size`: Some(320), added: 2795, mode: `MaxEncodedLen`)
 	fn revoke_provider() -> Weight {
 		// Proof size: measured `419`, estimated `3785`.
-		// Minimum execution time: 164_381_000 picoseconds.
-		Weight::from_parts(366_999_000, 3785)
+		// Minimum execution time: 27_127_000 picoseconds.
+		Weight::from_parts(31_718_000, 3785)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -187,8 +187,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof size: measured `6`, estimated `4592`.
-		// Minimum execution time: 218_821_000 picoseconds.
-		Weight::from_parts(470_858_000, 4592)
+		// Minimum execution time: 38_967_000 picoseconds.
+		Weight::from_parts(41_677_000, 4592)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -196,8 +196,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	fn revoke_patient() -> Weight {
 		// Proof size: measured `118`, estimated `3554`.
-		// Minimum execution time: 150_540_000 picoseconds.
-		Weight::from_parts(318_302_000, 3554)
+		// Minimum execution time: 25_073_000 picoseconds.
+		Weight::from_parts(26_694_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -205,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::CurrentKeyEpoch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn start_key_epoch() -> Weight {
 		// Proof size: measured `37`, estimated `1493`.
-		// Minimum execution time: 111_532_000 picoseconds.
-		Weight::from_parts(236_093_000, 1493)
+		// Minimum execution time: 17_967_000 picoseconds.
+		Weight::from_parts(19_370_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -214,8 +214,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Parameters` (`max_values`: Some(1), `max_size`: Some(2084), added: 2579, mode: `MaxEncodedLen`)
 	fn set_public_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 89_350_000 picoseconds.
-		Weight::from_parts(208_274_000, 0)
+		// Minimum execution time: 14_580_000 picoseconds.
+		Weight::from_parts(15_661_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registry::HospitalOfRecordService` (r:1 w:0)
@@ -230,8 +230,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::FeelessUsage` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn check_feeless() -> Weight {
 		// Proof size: measured `196`, estimated `4592`.
-		// Minimum execution time: 208_424_000 picoseconds.
-		Weight::from_parts(404_143_000, 4592)
+		// Minimum execution time: 35_046_000 picoseconds.
+		Weight::from_parts(36_539_000, 4592)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -240,73 +240,73 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_hospital() -> Weight {
-		Weight::from_parts(603_544_000, 4592)
+		Weight::from_parts(86_872_000, 4592)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_hospital() -> Weight {
-		Weight::from_parts(459_170_000, 16132)
+		Weight::from_parts(42_420_000, 16132)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_hospital() -> Weight {
-		Weight::from_parts(427_250_000, 16132)
+		Weight::from_parts(37_533_000, 16132)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_doctor(a: u32, ) -> Weight {
-		Weight::from_parts(703_742_850, 16132)
-			.saturating_add(Weight::from_parts(1_862_502, 0).saturating_mul(a.into()))
+		Weight::from_parts(63_388_142, 16132)
+			.saturating_add(Weight::from_parts(397_451, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_doctor(a: u32, ) -> Weight {
-		Weight::from_parts(375_189_572, 4592)
-			.saturating_add(Weight::from_parts(6_188_407, 0).saturating_mul(a.into()))
+		Weight::from_parts(36_407_866, 4592)
+			.saturating_add(Weight::from_parts(372_521, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_doctor() -> Weight {
-		Weight::from_parts(417_544_000, 4592)
+		Weight::from_parts(38_017_000, 4592)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_provider() -> Weight {
-		Weight::from_parts(718_424_000, 16132)
+		Weight::from_parts(64_569_000, 16132)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_provider() -> Weight {
-		Weight::from_parts(321_784_000, 3785)
+		Weight::from_parts(29_565_000, 3785)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_provider() -> Weight {
-		Weight::from_parts(366_999_000, 3785)
+		Weight::from_parts(31_718_000, 3785)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_patient() -> Weight {
-		Weight::from_parts(470_858_000, 4592)
+		Weight::from_parts(41_677_000, 4592)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke_patient() -> Weight {
-		Weight::from_parts(318_302_000, 3554)
+		Weight::from_parts(26_694_000, 3554)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn start_key_epoch() -> Weight {
-		Weight::from_parts(236_093_000, 1493)
+		Weight::from_parts(19_370_000, 1493)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_public_parameters() -> Weight {
-		Weight::from_parts(208_274_000, 0)
+		Weight::from_parts(15_661_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_feeless() -> Weight {
-		Weight::from_parts(404_143_000, 4592)
+		Weight::from_parts(36_539_000, 4592)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
