@@ -297,10 +297,7 @@ fn batches_are_all_or_nothing() {
 			RuntimeOrigin::signed(SERVICE),
 			BoundedVec::truncate_from(good)
 		));
-		assert_eq!(
-			(Emr::chain_length(&PATIENT), Emr::chain_length(&PATIENT_2)),
-			(1, 1)
-		);
+		assert_eq!((Emr::chain_length(&PATIENT), Emr::chain_length(&PATIENT_2)), (1, 1));
 
 		let bad = vec![(PATIENT, record(PROVIDER, 3)), (99, record(PROVIDER, 4))];
 		assert_noop!(
