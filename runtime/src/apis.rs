@@ -155,6 +155,16 @@ impl_runtime_apis! {
 		) -> Vec<pallet_medchain_emr::EmrEntry<Runtime>> {
 			Emr::entries(&patient, from, count.min(MAX_ENTRIES_PER_PAGE))
 		}
+
+		fn check_possession(
+			patient: AccountId,
+			seq: pallet_medchain_emr::Seq,
+			file_params: Vec<u8>,
+			seed: [u8; 32],
+			proof: Vec<u8>,
+		) -> pallet_medchain_emr::PossessionCheck {
+			Emr::check_possession(&patient, seq, &file_params, &seed, &proof)
+		}
 	}
 
 	impl pallet_medchain_access::AccessApi<

@@ -7,6 +7,7 @@
 //! no client crate that takes a runtime's native types, which is why this is written by hand.
 
 use codec::{Decode, Encode};
+use futures::StreamExt;
 use jsonrpsee::{
 	core::client::{ClientT, Subscription, SubscriptionClientT},
 	rpc_params,
@@ -22,6 +23,10 @@ use sp_runtime::{generic::Era, DispatchError, MultiAddress};
 use std::time::Duration;
 
 use crate::{Error, Result};
+
+/// Transactions one [`Chain::submit_all`] watches at once: half of the 1,024 subscriptions a
+/// polkadot-sdk node grants one RPC connection by default, leaving room for concurrent callers.
+pub const MAX_WATCHED_PER_CALL: usize = 512;
 
 /// What a finalized transaction did.
 #[derive(Debug)]
@@ -137,7 +142,9 @@ impl Chain {
 	}
 
 	/// Signs `calls` with consecutive nonces, submits them together (so they share blocks) and
-	/// waits until all are finalized; the results are in the order of `calls`.
+	/// waits until all are finalized; the results are in the order of `calls`. At most
+	/// [`MAX_WATCHED_PER_CALL`] are watched at once, in nonce order, so that long lists stay
+	/// within the node's subscriptions per connection.
 	pub async fn submit_all(
 		&self,
 		signer: &sr25519::Pair,
@@ -152,7 +159,10 @@ impl Chain {
 			.zip(first..)
 			.map(|(call, nonce)| self.sign(signer, call, nonce))
 			.collect();
-		futures::future::join_all(extrinsics.iter().map(|x| self.submit_encoded(x))).await
+		futures::stream::iter(extrinsics.iter().map(|x| self.submit_encoded(x)))
+			.buffered(MAX_WATCHED_PER_CALL)
+			.collect()
+			.await
 	}
 
 	/// Submits an encoded extrinsic and waits for finality (see [`Chain::submit`]).

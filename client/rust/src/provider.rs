@@ -1,8 +1,13 @@
-//! A storage provider's holdings and its answer to a search: one claim per hosted entry.
+//! A storage provider's holdings, its answer to a search (one claim per hosted entry) and its
+//! answer to an audit challenge (a PDP proof).
 
 use std::collections::BTreeMap;
 
-use medchain_crypto::shve::{self, ShveCiphertext, ShveTokenBody};
+use codec::Encode;
+use medchain_crypto::{
+	pdp,
+	shve::{self, ShveCiphertext, ShveTokenBody},
+};
 use medchain_runtime::AccountId;
 
 use crate::{record_service::RecordBundle, Error, Result};
@@ -42,5 +47,19 @@ impl ProviderStore {
 				Ok((bundle.shve.clone(), matched))
 			})
 			.collect()
+	}
+
+	/// The answer to an audit challenge for entry `seq` of `patient`: the PDP proof (SCALE)
+	/// over the blocks that `seed` selects, with the file parameters (SCALE) the entry
+	/// committed to, ready for `EmrApi::check_possession` or an audit transaction.
+	pub fn prove_possession(
+		&self,
+		patient: &AccountId,
+		seq: u32,
+		seed: &[u8; 32],
+	) -> Result<(Vec<u8>, Vec<u8>)> {
+		let bundle = self.get(patient, seq).ok_or(Error::Invalid("no such record held"))?;
+		let proof = pdp::prove(&bundle.pdp_params, seed, &bundle.ciphertext, &bundle.pdp_tags)?;
+		Ok((bundle.pdp_params.encode(), proof.encode()))
 	}
 }

@@ -13,7 +13,7 @@ use medchain_client::{
 	record_service::{RecordMeta, RecordService},
 	runtime::{AccountId, RuntimeCall, RuntimeEvent},
 };
-use pallet_medchain_emr::{ChainVerification, EmrEntry};
+use pallet_medchain_emr::{ChainVerification, EmrEntry, PossessionCheck};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_core::{sr25519, Pair};
 
@@ -168,6 +168,18 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		let bundle = store.get(&patient_id, seq).unwrap();
 		assert_eq!(entry.record.ciphertext_hash, sp_io::hashing::blake2_256(&bundle.ciphertext));
 		assert_eq!(entry.record.shve_commitment, sp_io::hashing::blake2_256(&bundle.shve.encode()));
+		// An audit challenge answered by the provider, checked by the wasm runtime through the
+		// PDP host function against the hospital's key on chain.
+		let seed = [seq as u8 + 1; 32];
+		let (params, proof) = store.prove_possession(&patient_id, seq, &seed).unwrap();
+		let check = |seed: [u8; 32]| {
+			chain.runtime_api::<PossessionCheck>(
+				"EmrApi_check_possession",
+				(&patient_id, seq, params.clone(), seed, proof.clone()),
+			)
+		};
+		assert_eq!(check(seed).await.unwrap(), PossessionCheck::Valid);
+		assert_eq!(check([0xee; 32]).await.unwrap(), PossessionCheck::Invalid);
 	}
 
 	access_flow(

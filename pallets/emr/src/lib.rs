@@ -35,7 +35,8 @@
 //!
 //! ### Runtime API
 //!
-//! [`EmrApi`]: verify a patient's whole chain and page through it.
+//! [`EmrApi`]: verify a patient's whole chain, page through it, and check a storage provider's
+//! proof of data possession for an entry against the keys on chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -61,6 +62,17 @@ sp_api::decl_runtime_apis! {
 		fn verify_chain(patient: AccountId) -> ChainVerification;
 		/// Up to `count` entries of `patient`'s chain from position `from` on.
 		fn entries(patient: AccountId, from: Seq, count: u32) -> alloc::vec::Vec<Entry>;
+		/// Checks a storage provider's proof of data possession for entry `seq` of `patient`:
+		/// `file_params` (SCALE `PdpFileParams`) must be the ones the entry committed to, and
+		/// `proof` must answer the challenge derived from `seed` under the authoring hospital's
+		/// PDP public key. Anyone can run it: PDP proofs are publicly verifiable.
+		fn check_possession(
+			patient: AccountId,
+			seq: Seq,
+			file_params: alloc::vec::Vec<u8>,
+			seed: [u8; 32],
+			proof: alloc::vec::Vec<u8>,
+		) -> PossessionCheck;
 	}
 }
 
@@ -401,6 +413,41 @@ pub mod pallet {
 			}
 			let head_ok = stored.is_none_or(|chain| chain.head == expected_prev);
 			ChainVerification { length, first_broken: (!head_ok).then_some(length) }
+		}
+
+		/// Checks a PDP proof for entry `seq` of `patient` (see [`EmrApi::check_possession`]).
+		/// The verification itself runs natively through the `medchain_crypto_host` host
+		/// function, one multi-pairing.
+		pub fn check_possession(
+			patient: &T::AccountId,
+			seq: Seq,
+			file_params: &[u8],
+			seed: &[u8; 32],
+			proof: &[u8],
+		) -> PossessionCheck {
+			let Some(entry) = Entries::<T>::get(patient, seq) else {
+				return PossessionCheck::UnknownEntry;
+			};
+			if Erasures::<T>::contains_key(patient, seq) {
+				return PossessionCheck::Erased;
+			}
+			if sp_io::hashing::blake2_256(file_params) != entry.record.pdp_file.params_hash {
+				return PossessionCheck::FileParamsMismatch;
+			}
+			let Some(hospital) = pallet_medchain_registry::Hospitals::<T>::get(entry.hospital)
+			else {
+				return PossessionCheck::UnknownHospital;
+			};
+			if medchain_io::medchain_crypto_host::verify_pdp(
+				&hospital.pdp_public_key,
+				file_params,
+				seed,
+				proof,
+			) {
+				PossessionCheck::Valid
+			} else {
+				PossessionCheck::Invalid
+			}
 		}
 
 		/// Up to `count` entries of `patient`'s chain from position `from`.

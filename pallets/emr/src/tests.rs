@@ -347,3 +347,52 @@ fn pages_through_a_chain() {
 		assert!(Emr::entries(&PATIENT, u32::MAX, u32::MAX).is_empty());
 	});
 }
+
+#[test]
+fn possession_proofs_are_checked_against_the_keys_on_chain() {
+	use codec::Encode;
+	use medchain_crypto::pdp;
+	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+
+	new_test_ext().execute_with(|| {
+		setup();
+		let mut rng = ChaCha20Rng::seed_from_u64(7);
+		let owner = pdp::PdpSecretKey::generate(2, &mut rng).unwrap();
+		assert_ok!(Registry::update_hospital(
+			RuntimeOrigin::root(),
+			0,
+			None,
+			None,
+			Some(BoundedVec::truncate_from(owner.public_key().encode())),
+			None
+		));
+		let ciphertext: Vec<u8> = (0..20_000u32).map(|i| (i * 7) as u8).collect();
+		let params = pdp::file_params(b"record-1", ciphertext.len() as u64, 2).unwrap();
+		let tags = owner.tag_file(&params, &ciphertext).unwrap();
+		let mut entry = record(PROVIDER, 1);
+		entry.pdp_file = PdpFile {
+			blocks: params.blocks,
+			params_hash: sp_io::hashing::blake2_256(&params.encode()),
+		};
+		assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry));
+
+		let seed = [5; 32];
+		let proof = pdp::prove(&params, &seed, &ciphertext, &tags).unwrap().encode();
+		let check = |seq, params: &[u8], seed: &[u8; 32], proof: &[u8]| {
+			Emr::check_possession(&PATIENT, seq, params, seed, proof)
+		};
+		assert_eq!(check(0, &params.encode(), &seed, &proof), PossessionCheck::Valid);
+		// A proof for another challenge, a corrupted proof, other file parameters, a missing
+		// entry.
+		assert_eq!(check(0, &params.encode(), &[6; 32], &proof), PossessionCheck::Invalid);
+		let mut corrupted = proof.clone();
+		corrupted[3] ^= 1;
+		assert_eq!(check(0, &params.encode(), &seed, &corrupted), PossessionCheck::Invalid);
+		let other = pdp::file_params(b"record-2", ciphertext.len() as u64, 2).unwrap();
+		assert_eq!(check(0, &other.encode(), &seed, &proof), PossessionCheck::FileParamsMismatch);
+		assert_eq!(check(1, &params.encode(), &seed, &proof), PossessionCheck::UnknownEntry);
+		// Once erased, the ciphertext is no longer owed.
+		assert_ok!(Emr::erase_record(RuntimeOrigin::signed(SERVICE), PATIENT, 0));
+		assert_eq!(check(0, &params.encode(), &seed, &proof), PossessionCheck::Erased);
+	});
+}

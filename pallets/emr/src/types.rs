@@ -149,3 +149,21 @@ pub struct ChainVerification {
 	/// The first entry whose stored link or hash does not match the recomputed one.
 	pub first_broken: Option<Seq>,
 }
+
+/// The outcome of checking a storage provider's proof of possession of an entry's ciphertext
+/// against the keys and file parameters on chain ([`crate::Pallet::check_possession`]).
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo)]
+pub enum PossessionCheck {
+	/// The proof verifies under the authoring hospital's PDP key.
+	Valid,
+	/// The proof does not verify (wrong, forged, malformed or off-subgroup).
+	Invalid,
+	/// No entry at this position.
+	UnknownEntry,
+	/// The entry was erased; its ciphertext is no longer owed.
+	Erased,
+	/// The file parameters are not the ones the entry committed to.
+	FileParamsMismatch,
+	/// The authoring hospital is no longer registered.
+	UnknownHospital,
+}

@@ -31,11 +31,12 @@ parameter_types! {
 	pub const MaxEmrBatch: u32 = 256;
 	/// Entries of one patient one provider may host. A search fulfilment must cover all of
 	/// them in one transaction, so it must fit a block: the benchmarked worst case
-	/// (`fulfil_search`, every entry matching under the longest policy) is about 15 ms plus
-	/// 1.0 ms per entry and two reads and a write per entry, about 0.36 s for 320 entries, under
-	/// the 0.65 s a normal-class extrinsic may use with room for slower validators (the runtime
-	/// test `worst_case_medchain_calls_fit_a_block` checks this against the generated weights).
-	/// A patient's further records go to other providers.
+	/// (`fulfil_search`, every entry matching under the longest policy) is about 0.7 ms plus
+	/// 0.22 ms, two reads and a write per entry: 0.1 s for 320 entries, well under the 0.65 s a
+	/// normal-class extrinsic may use (the runtime test `worst_case_medchain_calls_fit_a_block`
+	/// checks this against the generated weights). The bound also sets the worst case of every
+	/// append, which rewrites the provider's index of the patient's entries, so it stays small;
+	/// a patient's further records go to other providers.
 	pub const MaxHostedPerProvider: u32 = 320;
 	/// Feeless transactions per registered actor per block: a record service appending 1,000
 	/// records a second in batches of 256 needs 8 per 2-second block.

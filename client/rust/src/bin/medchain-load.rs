@@ -6,13 +6,18 @@
 //! entries in feeless `append_records` batches of `--batch`, all at once, and the tool waits
 //! until every batch is finalized. It reports records included per second (records over the
 //! slots from the first to the last block that included a batch) and records finalized per
-//! second (from the first submission to the last finality). Entries carry real cryptography (envelope ciphertext hash, PDP file
-//! parameters, SHVE commitment, ABE policy) prepared for a pool of distinct records up front and
-//! reused across patients, so that the figure measures the chain, not the record service.
+//! second (from the first submission to the last finality). Entries carry real cryptography
+//! (envelope ciphertext hash, PDP file parameters, SHVE commitment, ABE policy) prepared for a
+//! pool of distinct records up front and reused across patients, so that the figure measures the
+//! chain, not the record service.
+//!
+//! Because everything is submitted at once, a run is bounded by the node's transaction pool:
+//! about 50,000 records (16 MiB of batches) with the default `--pool-kbytes`.
 
 use std::time::Instant;
 
 use clap::Parser;
+use codec::Encode;
 use medchain_client::{
 	chain::Chain,
 	key_service::KeyServiceNode,
@@ -49,6 +54,11 @@ struct Args {
 	#[arg(long, default_value = "run")]
 	seed: String,
 }
+
+/// Bytes of transactions a run may submit at once: below the 20 MiB of ready transactions a
+/// polkadot-sdk node's pool holds by default (`--pool-kbytes`).
+const MAX_SUBMITTED_BYTES: usize = 16 << 20;
+const MIB: f64 = (1 << 20) as f64;
 
 fn bounded<S: frame_support::traits::Get<u32>>(b: &[u8]) -> frame_support::BoundedVec<u8, S> {
 	frame_support::BoundedVec::truncate_from(b.to_vec())
@@ -149,6 +159,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 		);
 	}
 	let transactions: usize = per_service.iter().map(Vec::len).sum();
+	// Every batch is submitted at once, so all of them must fit the node's pool of ready
+	// transactions (20 MiB by default); past it the pool drops transactions and the run fails
+	// with a bare "dropped".
+	let submitted_bytes: usize = per_service.iter().flatten().map(Encode::encoded_size).sum();
+	if submitted_bytes > MAX_SUBMITTED_BYTES {
+		return Err(format!(
+			"{} records take {:.1} MiB of transactions, more than the {} MiB this tool submits \
+			 at once (the node's pool holds 20 MiB by default): run fewer --records",
+			args.records,
+			submitted_bytes as f64 / MIB,
+			MAX_SUBMITTED_BYTES / (1 << 20),
+		)
+		.into());
+	}
 	let started = Instant::now();
 	let results = futures::future::join_all(
 		services.iter().zip(per_service).map(|(service, calls)| chain.submit_all(service, calls)),
