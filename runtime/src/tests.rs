@@ -124,9 +124,7 @@ fn worst_case_medchain_calls_fit_a_block() {
 	let limit = normal.max_extrinsic.expect("normal extrinsics are limited");
 	let hosted = <Runtime as pallet_medchain_emr::Config>::MaxHostedPerProvider::get();
 	let batch = <Runtime as pallet_medchain_emr::Config>::MaxBatch::get();
-	let bytes_per_record = <Runtime as pallet_medchain_emr::Config>::MaxLocatorLen::get()
-		+ <Runtime as pallet_medchain_emr::Config>::MaxPolicyLen::get()
-		+ <Runtime as pallet_medchain_emr::Config>::MaxDescriptionLen::get();
+	let bytes_per_record = pallet_medchain_emr::NewEntry::<Runtime>::max_variable_len();
 	let records = <Runtime as pallet_medchain_access::Config>::MaxRecordsPerRequest::get();
 	for (call, weight) in [
 		(

@@ -96,16 +96,7 @@ mod benchmarks {
 	#[benchmark]
 	fn append_records(
 		n: Linear<1, { T::MaxBatch::get() }>,
-		b: Linear<
-			0,
-			{
-				T::MaxBatch::get().saturating_mul(
-					T::MaxLocatorLen::get()
-						.saturating_add(T::MaxPolicyLen::get())
-						.saturating_add(T::MaxDescriptionLen::get()),
-				)
-			},
-		>,
+		b: Linear<0, { T::MaxBatch::get().saturating_mul(NewEntry::<T>::max_variable_len()) }>,
 	) -> Result<(), BenchmarkError> {
 		let (service, _, provider) = actors::<T>()?;
 		let fail = |_| BenchmarkError::Stop("patient registration failed");

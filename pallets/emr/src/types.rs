@@ -1,7 +1,9 @@
 //! The entries of a patient's EMR index chain.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_medchain_registry::HospitalId;
 use scale_info::TypeInfo;
@@ -76,6 +78,14 @@ impl<T: Config> NewEntry<T> {
 	/// number of records, the cost of appending scales with.
 	pub fn variable_len(&self) -> u32 {
 		(self.locator.len() + self.policy.len() + self.description.len()) as u32
+	}
+
+	/// The largest [`Self::variable_len`] the bounds allow: the top of the weight's byte
+	/// component, per record.
+	pub fn max_variable_len() -> u32 {
+		T::MaxLocatorLen::get()
+			.saturating_add(T::MaxPolicyLen::get())
+			.saturating_add(T::MaxDescriptionLen::get())
 	}
 }
 
