@@ -4,7 +4,7 @@ use super::schema::Schema;
 use super::types::{ShveCiphertext, ShveTokenBody, SignedToken, TOKEN_SIGNING_CONTEXT};
 use crate::{Error, Result};
 use aes::cipher::{generic_array::GenericArray, BlockEncrypt, KeyInit};
-use aes::Aes128;
+use aes::Aes128Enc;
 use codec::Encode;
 use hmac::{Hmac, Mac};
 use rand_core::{CryptoRng, RngCore, SeedableRng};
@@ -69,13 +69,13 @@ impl ShveMasterKey {
 pub struct PatientKey {
 	schema: Schema,
 	key: Zeroizing<[u8; 16]>,
-	cipher: Aes128,
+	cipher: Aes128Enc,
 	perm: Zeroizing<Vec<u8>>,
 }
 
 impl PatientKey {
 	fn new(schema: Schema, key: [u8; 16], perm: Vec<u8>) -> Self {
-		let cipher = Aes128::new(GenericArray::from_slice(&key));
+		let cipher = Aes128Enc::new(GenericArray::from_slice(&key));
 		Self { schema, key: Zeroizing::new(key), cipher, perm: Zeroizing::new(perm) }
 	}
 
@@ -168,10 +168,7 @@ impl PatientKey {
 /// `AES_k(0^128)`.
 #[inline]
 pub(crate) fn aes_zero(k: &[u8; 16]) -> [u8; 16] {
-	let c = Aes128::new(GenericArray::from_slice(k));
-	let mut b = GenericArray::from([0u8; 16]);
-	c.encrypt_block(&mut b);
-	b.into()
+	super::aes_many::aes_zero_one(u128::from_le_bytes(*k)).to_le_bytes()
 }
 
 #[inline]

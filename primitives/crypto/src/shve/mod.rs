@@ -34,6 +34,8 @@ pub mod types;
 pub use types::*;
 
 #[cfg(feature = "std")]
+mod aes_many;
+#[cfg(feature = "std")]
 mod keys;
 #[cfg(feature = "std")]
 mod matching;
