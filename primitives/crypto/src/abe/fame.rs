@@ -14,120 +14,31 @@
 //! * Decryption: `Z = Π_t e(sk'_t Π sk_{π(i),t}^{γ_i}, ct0_t) / Π_l e(Π ct_{i,l}^{γ_i}, sk0_l)`,
 //!   one 6-pair multi-pairing.
 //!
-//! `H` is RFC 9380 hash-to-G1 (blst, see [`crate::hash_to_curve`]); the attribute-independent
-//! hashes `H(0 j l t)` are cached process-wide. Encryption regroups the exponents as
+//! `H` is RFC 9380 hash-to-G1 (blst, see [`crate::hash_to_curve`]); the column hashes
+//! `H(0 j l t)` and the hashes of up to [`MAX_CACHED_ATTRIBUTES`] attributes are cached
+//! process-wide. Encryption regroups the exponents as
 //! `ct_{i,l} = (H(π(i)l1) + Σ_j M_ij H(0jl1))·s1 + (H(π(i)l2) + Σ_j M_ij H(0jl2))·s2`, two
-//! GLV scalar multiplications per (row, l), because `M_ij ∈ {0, ±1}` for AND/OR.
+//! GLV scalar multiplications per (row, l), because `M_ij ∈ {0, ±1}` for AND/OR, and computes
+//! `Z` with one joint exponentiation. Group and pairing arithmetic is blst's; keys, ciphertexts
+//! and their encodings are arkworks types.
 //!
 //! Why hand-written: no maintained Rust crate implements FAME.
 
+use super::curve::{blst_g1s_to_ark, g1_to_blst, g2_mul_blst, gt_pow2, multi_pairing, Gt};
+pub use super::hashes::{attribute_hash, column_hash_uncached, MAX_CACHED_ATTRIBUTES};
+use super::hashes::{attribute_hashes_blst, column_hashes, slot};
 use super::msp::{reconstruction, Msp};
 use super::policy::Policy;
-use crate::hash_to_curve::{hash_to_g1, hash_to_g1_blst, ABE_DST};
 use crate::Error;
 use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::pairing::{Pairing, PairingOutput};
+use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{Field, One, UniformRand, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use codec::{Decode, Encode};
 use rand_core::{CryptoRng, RngCore};
 use std::collections::BTreeMap;
-use std::sync::{OnceLock, RwLock};
 use zeroize::{Zeroize, Zeroizing};
-
-type Gt = PairingOutput<Bls12_381>;
-
-/// `H(π(i) l t)` for an attribute.
-pub fn attribute_hash(attr: &[u8], l: u8, t: u8) -> G1Affine {
-	hash_to_g1(&attribute_message(attr, l, t), ABE_DST)
-}
-
-fn attribute_message(attr: &[u8], l: u8, t: u8) -> Vec<u8> {
-	let mut m = Vec::with_capacity(attr.len() + 5);
-	m.push(1);
-	m.extend_from_slice(&(attr.len() as u16).to_le_bytes());
-	m.extend_from_slice(attr);
-	m.extend_from_slice(&[l, t]);
-	m
-}
-
-/// arkworks G1 point → blst (through the standard uncompressed encoding).
-fn g1_to_blst(p: &G1Affine) -> blst::blst_p1 {
-	let mut b = [0u8; 96];
-	let _ = p.serialize_uncompressed(&mut b[..]);
-	let mut a = blst::blst_p1_affine::default();
-	let mut out = blst::blst_p1::default();
-	// SAFETY: 96-byte input, valid outputs. The point comes from our own (valid) arkworks point.
-	unsafe {
-		blst::blst_p1_deserialize(&mut a, b.as_ptr());
-		blst::blst_p1_from_affine(&mut out, &a);
-	}
-	out
-}
-
-/// arkworks G2 point → blst.
-fn g2_to_blst(p: &G2Affine) -> blst::blst_p2 {
-	let mut b = [0u8; 192];
-	let _ = p.serialize_uncompressed(&mut b[..]);
-	let mut a = blst::blst_p2_affine::default();
-	let mut out = blst::blst_p2::default();
-	// SAFETY: 192-byte input, valid outputs.
-	unsafe {
-		blst::blst_p2_deserialize(&mut a, b.as_ptr());
-		blst::blst_p2_from_affine(&mut out, &a);
-	}
-	out
-}
-
-fn g2_mul_blst(p: &G2Affine, s: &[u8]) -> G2Affine {
-	let q = g2_to_blst(p);
-	let mut r = blst::blst_p2::default();
-	let mut a = blst::blst_p2_affine::default();
-	let mut b = [0u8; 192];
-	// SAFETY: valid pointers, 32-byte scalar.
-	unsafe {
-		blst::blst_p2_mult(&mut r, &q, s.as_ptr(), 255);
-		blst::blst_p2_to_affine(&mut a, &r);
-		blst::blst_p2_affine_serialize(b.as_mut_ptr(), &a);
-	}
-	G2Affine::deserialize_uncompressed_unchecked(&b[..]).unwrap_or_default()
-}
-
-/// `H(0 j l t)`, uncached.
-pub fn column_hash_uncached(j: u32, l: u8, t: u8) -> G1Affine {
-	let mut m = vec![0u8];
-	m.extend_from_slice(&j.to_le_bytes());
-	m.extend_from_slice(&[l, t]);
-	hash_to_g1(&m, ABE_DST)
-}
-
-/// The six `H(0 j l t)` of column `j` (1-based), index `(l-1)*2 + (t-1)`, cached.
-fn column_hashes(j: u32) -> [G1Affine; 6] {
-	static CACHE: OnceLock<RwLock<Vec<[G1Affine; 6]>>> = OnceLock::new();
-	let cache = CACHE.get_or_init(|| RwLock::new(Vec::new()));
-	let idx = j as usize - 1;
-	if let Ok(c) = cache.read() {
-		if let Some(h) = c.get(idx) {
-			return *h;
-		}
-	}
-	let mut w = match cache.write() {
-		Ok(w) => w,
-		Err(p) => p.into_inner(),
-	};
-	while w.len() <= idx {
-		let jj = w.len() as u32 + 1;
-		let mut h = [G1Affine::zero(); 6];
-		for l in 1..=3u8 {
-			for t in 1..=2u8 {
-				h[(l as usize - 1) * 2 + t as usize - 1] = column_hash_uncached(jj, l, t);
-			}
-		}
-		w.push(h);
-	}
-	w[idx]
-}
 
 /// Public parameters.
 #[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
@@ -367,7 +278,7 @@ pub fn keygen<R: RngCore + CryptoRng, A: AsRef<[u8]>>(
 	}
 	let sigma = Fr::rand(rng);
 	let col = column_hashes(1);
-	let hf = |l: u8, t: u8| col[(l as usize - 1) * 2 + t as usize - 1];
+	let hf = |l: u8, t: u8| col[slot(l, t)];
 	let sp = [
 		part(&hf, sigma, 0) + msk.gd[0],
 		part(&hf, sigma, 1) + msk.gd[1],
@@ -409,12 +320,13 @@ pub fn encapsulate<R: RngCore + CryptoRng>(
 		let crate::abe::policy::PolicyNode::Leaf(attr) = &policy.nodes()[msp.row_node[r]] else {
 			continue;
 		};
+		let attr_hashes = attribute_hashes_blst(attr);
 		for l in 1..=3u8 {
 			let mut ab = [blst::blst_p1::default(), blst::blst_p1::default()];
 			for t in 1..=2u8 {
-				let mut acc = hash_to_g1_blst(&attribute_message(attr, l, t), ABE_DST);
+				let mut acc = attr_hashes[slot(l, t)];
 				for (j, m) in row.iter().enumerate() {
-					let hj = &cols[j][(l as usize - 1) * 2 + t as usize - 1];
+					let hj = &cols[j][slot(l, t)];
 					if m.is_zero() {
 						continue;
 					}
@@ -435,17 +347,8 @@ pub fn encapsulate<R: RngCore + CryptoRng>(
 			out.push(bls::p1_add(&bls::p1_mult(&ab[0], &b1, 255), &bls::p1_mult(&ab[1], &b2, 255)));
 		}
 	}
-	let rows: Vec<G1Affine> = bls::p1s_to_affine(&out)
-		.iter()
-		.map(|a| {
-			let mut b = [0u8; 96];
-			// SAFETY: 96-byte output.
-			unsafe { blst::blst_p1_affine_serialize(b.as_mut_ptr(), a) };
-			G1Affine::deserialize_uncompressed_unchecked(&b[..]).unwrap_or_default()
-		})
-		.collect();
-	let rows = rows.chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
-	let z = pk.t1 * s1 + pk.t2 * s2;
+	let rows = blst_g1s_to_ark(&out).chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
+	let z = gt_pow2(&pk.t1, &s1, &pk.t2, &s2);
 	let key = kdf(&z, policy, &ct0);
 	(FameCiphertext { policy: policy.clone(), ct0, rows }, key)
 }
@@ -476,7 +379,7 @@ pub fn encapsulate_arkworks<R: RngCore + CryptoRng>(
 				let acc = &mut ab[t as usize - 1];
 				*acc += attribute_hash(attr, l, t);
 				for (j, m) in row.iter().enumerate() {
-					let hj = cols[j][(l as usize - 1) * 2 + t as usize - 1];
+					let hj = cols[j][slot(l, t)];
 					if m.is_zero() {
 					} else if *m == one {
 						*acc += hj;
@@ -524,6 +427,6 @@ pub fn decapsulate(uk: &FameUserKey, ct: &FameCiphertext) -> crate::Result<Zeroi
 	let lhs: Vec<G1Affine> =
 		G1Projective::normalize_batch(&[b[0], b[1], b[2], -a[0], -a[1], -a[2]]);
 	let rhs = [ct.ct0[0], ct.ct0[1], ct.ct0[2], uk.sk0[0], uk.sk0[1], uk.sk0[2]];
-	let z = Bls12_381::multi_pairing(lhs, rhs);
+	let z = multi_pairing(&lhs, &rhs);
 	Ok(kdf(&z, &ct.policy, &ct.ct0))
 }

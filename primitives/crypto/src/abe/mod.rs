@@ -19,7 +19,11 @@ pub use policy::{
 };
 
 #[cfg(feature = "std")]
+mod curve;
+#[cfg(feature = "std")]
 pub mod fame;
+#[cfg(feature = "std")]
+mod hashes;
 #[cfg(feature = "std")]
 pub mod msp;
 
