@@ -30,6 +30,8 @@ mod challenge;
 #[cfg(feature = "std")]
 mod owner;
 #[cfg(feature = "std")]
+mod prepared;
+#[cfg(feature = "std")]
 mod proof;
 
 #[cfg(feature = "std")]
@@ -37,7 +39,11 @@ pub use challenge::{challenge_indices, derive_challenge, sample_indices};
 #[cfg(feature = "std")]
 pub use owner::{block_count, block_message, block_of, file_params, PdpSecretKey};
 #[cfg(feature = "std")]
-pub use proof::{prove, prove_with_challenge, verify, verify_encoded, verify_with_challenge};
+pub use prepared::{prepared_key_cached, PreparedPdpKey};
+#[cfg(feature = "std")]
+pub use proof::{
+	prove, prove_with_challenge, verify, verify_encoded, verify_prepared, verify_with_challenge,
+};
 
 #[cfg(all(test, feature = "std"))]
 mod s1_baseline;

@@ -3,10 +3,12 @@
 use super::bls::{self, Fr};
 use super::challenge::derive_challenge;
 use super::owner::block_message;
+use super::prepared::{prepared_key_cached, PreparedPdpKey};
 use super::types::{Challenge, PdpFileParams, PdpProof, PdpPublicKey, SECTOR_BYTES};
 use crate::hash_to_curve::{hash_to_g1_blst, PDP_DST};
 use crate::{Error, Result};
-use blst::{blst_p1, blst_p1_affine};
+use blst::blst_p1;
+use rayon::prelude::*;
 
 /// Proof for a challenge, from the challenged blocks (`blocks[k]` and `tags[k]` belong to
 /// `challenge.indices[k]`).
@@ -66,9 +68,20 @@ pub fn verify_with_challenge(
 	challenge: &Challenge,
 	proof: &PdpProof,
 ) -> bool {
+	PreparedPdpKey::new(pk).is_some_and(|key| verify_prepared(&key, params, challenge, proof))
+}
+
+/// [`verify_with_challenge`] under a key decoded and checked beforehand. The hashes of the
+/// challenged block names run on the rayon pool.
+pub fn verify_prepared(
+	key: &PreparedPdpKey,
+	params: &PdpFileParams,
+	challenge: &Challenge,
+	proof: &PdpProof,
+) -> bool {
 	let s = params.sectors as usize;
 	if s == 0
-		|| s > pk.u.len()
+		|| s > key.sectors()
 		|| proof.mu.len() != s
 		|| challenge.indices.is_empty()
 		|| challenge.indices.len() != challenge.coefficients.len()
@@ -79,29 +92,20 @@ pub fn verify_with_challenge(
 	if !proof.mu.iter().all(bls::scalar_is_canonical) {
 		return false;
 	}
-	let Some(v) = bls::p2_decompress(&pk.v) else {
-		return false;
-	};
 	let Some(sigma) = bls::p1_decompress(&proof.sigma) else {
 		return false;
 	};
-	let mut us: Vec<blst_p1_affine> = Vec::with_capacity(s);
-	for u in pk.u.iter().take(s) {
-		let Some(p) = bls::p1_decompress(u) else {
-			return false;
-		};
-		us.push(p);
-	}
+	// The c hashes to G1 are most of the cost and independent: the rayon pool shares them.
 	let hs: Vec<blst_p1> = challenge
 		.indices
-		.iter()
+		.par_iter()
 		.map(|i| hash_to_g1_blst(&block_message(&params.name, *i), PDP_DST))
 		.collect();
 	let hs = bls::p1s_to_affine(&hs);
 	let nus: Vec<u8> = challenge.coefficients.iter().flatten().copied().collect();
 	let mus: Vec<u8> = proof.mu.iter().flatten().copied().collect();
-	let x = bls::p1_add(&bls::msm(&hs, &nus, 16, 128), &bls::msm(&us, &mus, 32, 255));
-	bls::pairing_eq(&sigma, &bls::p1_to_affine(&x), &v)
+	let x = bls::p1_add(&bls::msm(&hs, &nus, 16, 128), &bls::msm(&key.u[..s], &mus, 32, 255));
+	bls::pairing_eq(&sigma, &bls::p1_to_affine(&x), &key.v)
 }
 
 /// Verification for the challenge derived from `seed`.
@@ -118,7 +122,8 @@ pub fn verify(
 }
 
 /// [`verify`] over SCALE bytes (`PdpPublicKey`, `PdpFileParams`, `PdpProof`): the host
-/// function entry point. Malformed bytes give `false`.
+/// function entry point. Malformed bytes give `false`. The decoded key is cached
+/// ([`prepared_key_cached`]).
 pub fn verify_encoded(public_key: &[u8], params: &[u8], seed: &[u8; 32], proof: &[u8]) -> bool {
 	use codec::DecodeAll;
 	let (Ok(pk), Ok(pa), Ok(pr)) = (
@@ -128,5 +133,11 @@ pub fn verify_encoded(public_key: &[u8], params: &[u8], seed: &[u8; 32], proof: 
 	) else {
 		return false;
 	};
-	verify(&pk, &pa, seed, &pr)
+	if pa.blocks == 0 {
+		return false;
+	}
+	let Some(key) = prepared_key_cached(public_key, &pk) else {
+		return false;
+	};
+	verify_prepared(&key, &pa, &derive_challenge(seed, &pa), &pr)
 }

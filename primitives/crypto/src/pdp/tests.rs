@@ -97,6 +97,39 @@ fn points_off_subgroup_rejected() {
 	let mut proof = prove(&params, &[1u8; 32], &d, &tags).unwrap();
 	proof.sigma = b;
 	assert!(!verify(&sk.public_key(), &params, &[1u8; 32], &proof));
+	// A key with one off-subgroup `u_j` is refused when prepared, even beyond the `s` used.
+	let mut pk = sk.public_key();
+	pk.u[3] = b;
+	assert!(PreparedPdpKey::new(&pk).is_none());
+	assert!(prepared_key_cached(&pk.encode(), &pk).is_none());
+}
+
+#[test]
+fn cached_keys_verify_like_fresh_ones() {
+	let mut r = rng();
+	let keys: Vec<PdpSecretKey> =
+		(0..3).map(|_| PdpSecretKey::generate(8, &mut r).unwrap()).collect();
+	let d = data(8 * 31 * 12, 3);
+	let params = file_params(b"cached", d.len() as u64, 8).unwrap();
+	let seed = [4u8; 32];
+	// Interleaved, repeated verifications under three keys: every answer is the uncached one,
+	// and each key's proof passes only under that key.
+	for round in 0..3 {
+		for (i, sk) in keys.iter().enumerate() {
+			let proof = prove(&params, &seed, &d, &sk.tag_file(&params, &d).unwrap()).unwrap();
+			for (j, other) in keys.iter().enumerate() {
+				let pk = other.public_key();
+				let cached = verify_encoded(&pk.encode(), &params.encode(), &seed, &proof.encode());
+				assert_eq!(cached, verify(&pk, &params, &seed, &proof), "round {round}");
+				assert_eq!(cached, i == j);
+			}
+		}
+	}
+	let pk = keys[0].public_key();
+	let a = prepared_key_cached(&pk.encode(), &pk).unwrap();
+	let b = prepared_key_cached(&pk.encode(), &pk).unwrap();
+	assert!(std::sync::Arc::ptr_eq(&a, &b), "the second lookup is a hit");
+	assert_eq!(a.sectors(), 8);
 }
 
 #[test]
