@@ -10,7 +10,7 @@ MEDCHAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export MEDCHAIN_ROOT
 
 # One target directory per machine, outside any clone, so that every build (yours, a fresh
-# clone's, CI's) reuses the last one: a cold node build costs about half an hour here.
+# clone's, CI's) reuses the last one: a cold node build costs about 55 minutes here.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 
