@@ -6,6 +6,7 @@
 //! `Fp2 = Fp[u]/(u²+1)`, `Fp6 = Fp2[v]/(v³-(u+1))`, `Fp12 = Fp6[w]/(w²-v)`; the tests check
 //! that blst's pairing equals arkworks'.
 
+use crate::hash_to_curve::blst_to_ark_g1_trusted;
 use ark_bls12_381::{Bls12_381, Fq, Fq12, Fq2, Fq6, Fr, G1Affine, G2Affine};
 use ark_ec::pairing::PairingOutput;
 use ark_ec::AffineRepr;
@@ -62,15 +63,7 @@ pub(crate) fn g2_mul_blst(p: &G2Affine, s: &[u8]) -> G2Affine {
 
 /// blst G1 points → arkworks affine points (one batched inversion).
 pub(crate) fn blst_g1s_to_ark(points: &[blst_p1]) -> Vec<G1Affine> {
-	crate::pdp::bls::p1s_to_affine(points)
-		.iter()
-		.map(|a| {
-			let mut b = [0u8; 96];
-			// SAFETY: 96-byte output.
-			unsafe { blst::blst_p1_affine_serialize(b.as_mut_ptr(), a) };
-			G1Affine::deserialize_uncompressed_unchecked(&b[..]).unwrap_or_default()
-		})
-		.collect()
+	crate::pdp::bls::p1s_to_affine(points).iter().map(blst_to_ark_g1_trusted).collect()
 }
 
 fn fp_to_ark(x: &blst_fp) -> Fq {
