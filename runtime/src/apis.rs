@@ -143,7 +143,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_medchain_emr::EmrApi<Block, AccountId, pallet_medchain_emr::EmrEntry<Runtime>> for Runtime {
+	impl pallet_medchain_emr_runtime_api::EmrApi<Block, AccountId, pallet_medchain_emr::EmrEntry<Runtime>> for Runtime {
 		fn verify_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
 			Emr::verify_chain(&patient)
 		}

@@ -13,6 +13,18 @@ export const signedExtensions = {
   CheckFeeless: { extrinsic: {}, payload: {} },
 };
 
+/**
+ * A well-formed one-sector PDP public key (SCALE `PdpPublicKey`: `v` = the BLS12-381 G2
+ * generator, one `u_1` = the G1 generator, both compressed). The registry decodes and
+ * subgroup-checks every key it registers, so tests that need a hospital but no audits use this;
+ * a real hospital registers the key of its record service's PDP secret.
+ */
+export const WELL_FORMED_PDP_KEY = '0x'
+  + '93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e'
+  + '024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8'
+  + '04'
+  + '97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb';
+
 /** An ApiPromise connected to `url` that knows MedChain's transaction extensions. */
 export async function connect(url) {
   return ApiPromise.create({ provider: new WsProvider(url), signedExtensions, noInitWarn: true });

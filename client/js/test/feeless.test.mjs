@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/devnode.mjs';
-import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+import { connect, SS58_PREFIX, submitAndFinalize, WELL_FORMED_PDP_KEY } from '../lib/medchain.mjs';
 
 describe('feeless calls of registered actors', () => {
   let node;
@@ -35,7 +35,7 @@ describe('feeless calls of registered actors', () => {
     locator: '0x' + '01'.repeat(16),
     ciphertextHash: '0x' + '02'.repeat(32),
     size: 1_400_000,
-    pdpFile: { blocks: 460, paramsHash: '0x' + '03'.repeat(32) },
+    pdpFile: { blocks: 460, paramsHash: '0x' + '03'.repeat(32), keyVersion: 0 },
     shveCommitment: '0x' + '04'.repeat(32),
     policy: 'epoch:0 and ((grade>=12 and title>=3) or emergency)',
     description: 'outpatient record',
@@ -48,7 +48,12 @@ describe('feeless calls of registered actors', () => {
     const patient = fresh();
     const sudo = (call) => submitAndFinalize(api, api.tx.sudo.sudo(call), alice);
 
-    await sudo(api.tx.registry.registerHospital(recordService.address, 'General Hospital', 12, '0x' + '11'.repeat(96), null));
+    // 96 arbitrary bytes are not a PDP key: the registry refuses them.
+    await assert.rejects(
+      sudo(api.tx.registry.registerHospital(recordService.address, 'General Hospital', 12, '0x' + '11'.repeat(96), null)),
+      /registry\.InvalidPdpKey/,
+    );
+    await sudo(api.tx.registry.registerHospital(recordService.address, 'General Hospital', 12, WELL_FORMED_PDP_KEY, null));
     await sudo(api.tx.registry.registerProvider(provider.address, null, 'http://127.0.0.1:9000'));
     const { events: registered } = await sudo(api.tx.registry.registerPatient(patient.address, '0x' + '22'.repeat(32)));
     assert.ok(registered.some(({ event }) => api.events.registry.PatientRegistered.is(event)));

@@ -53,6 +53,8 @@ pub struct PreparedRecord {
 /// A hospital's record service: its PDP secret key and the ABE public key.
 pub struct RecordService {
 	pdp_key: PdpSecretKey,
+	/// The version the registry gave `pdp_key` (0 at registration, one more per new key).
+	pdp_key_version: u32,
 	abe_public: medchain_crypto::abe::fame::FamePublicKey,
 	schema: Schema,
 }
@@ -78,7 +80,20 @@ impl RecordService {
 		schema: Schema,
 		rng: &mut R,
 	) -> Result<Self> {
-		Ok(Self { pdp_key: PdpSecretKey::generate(PDP_SECTORS, rng)?, abe_public, schema })
+		Ok(Self {
+			pdp_key: PdpSecretKey::generate(PDP_SECTORS, rng)?,
+			pdp_key_version: 0,
+			abe_public,
+			schema,
+		})
+	}
+
+	/// Replaces the PDP key with a fresh one, which the registrar registers as version
+	/// `version` (`update_hospital`); records prepared from now on are tagged under it.
+	pub fn rotate_pdp_key<R: RngCore + CryptoRng>(&mut self, version: u32, rng: &mut R) -> Result<()> {
+		self.pdp_key = PdpSecretKey::generate(PDP_SECTORS, rng)?;
+		self.pdp_key_version = version;
+		Ok(())
 	}
 
 	/// The hospital's encoded PDP public key, for the registry.
@@ -114,6 +129,7 @@ impl RecordService {
 			pdp_file: PdpFile {
 				blocks: pdp_params.blocks,
 				params_hash: blake2_256(&pdp_params.encode()),
+				key_version: self.pdp_key_version,
 			},
 			shve_commitment: blake2_256(&shve.encode()),
 			policy: bounded(meta.policy.as_bytes(), "policy too long")?,

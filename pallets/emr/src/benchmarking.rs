@@ -3,19 +3,11 @@
 //! re-encodes the largest bounded vector.
 
 use super::*;
+use crate::BenchmarkHelper;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{EnsureOrigin, Get},
-	BoundedVec,
-};
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::RawOrigin;
-use pallet_medchain_registry::Pallet as Registry;
-
-fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
-	<T as pallet_medchain_registry::Config>::RegistrarOrigin::try_successful_origin()
-		.map_err(|_| BenchmarkError::Weightless)
-}
 
 /// The record service, the patient and the provider of a benchmark.
 type Actors<T> = (
@@ -25,32 +17,16 @@ type Actors<T> = (
 );
 
 /// A hospital record service, a patient and a provider operated by another hospital.
-fn actors<T: Config>() -> Result<Actors<T>, BenchmarkError> {
+fn actors<T: Config>() -> Actors<T> {
 	let service: T::AccountId = account("record-service", 0, 0);
 	let other: T::AccountId = account("record-service", 1, 0);
 	let patient: T::AccountId = account("patient", 0, 0);
 	let provider: T::AccountId = account("provider", 0, 0);
-	let fail = |_| BenchmarkError::Stop("registry setup failed");
-	for who in [&service, &other] {
-		Registry::<T>::register_hospital(
-			registrar::<T>()?,
-			who.clone(),
-			BoundedVec::new(),
-			10,
-			BoundedVec::new(),
-			None,
-		)
-		.map_err(fail)?;
-	}
-	Registry::<T>::register_patient(registrar::<T>()?, patient.clone(), [1; 32]).map_err(fail)?;
-	Registry::<T>::register_provider(
-		registrar::<T>()?,
-		provider.clone(),
-		Some(1),
-		BoundedVec::new(),
-	)
-	.map_err(fail)?;
-	Ok((service, patient, provider))
+	T::BenchmarkHelper::register_record_service(&service);
+	let operator = T::BenchmarkHelper::register_record_service(&other);
+	T::BenchmarkHelper::register_patient(&patient);
+	T::BenchmarkHelper::register_provider(&provider, Some(operator));
+	(service, patient, provider)
 }
 
 fn filled<S: Get<u32>>(len: u32, byte: u8) -> BoundedVec<u8, S> {
@@ -77,7 +53,7 @@ fn record_with_bytes<T: Config>(
 		locator: filled(locator, b'l'),
 		ciphertext_hash: [2; 32],
 		size: u64::MAX,
-		pdp_file: PdpFile { blocks: u32::MAX, params_hash: [3; 32] },
+		pdp_file: PdpFile { blocks: u32::MAX, params_hash: [3; 32], key_version: 0 },
 		shve_commitment: [4; 32],
 		policy: filled(policy, b'p'),
 		description: filled(description, b'd'),
@@ -98,15 +74,13 @@ mod benchmarks {
 		n: Linear<1, { T::MaxBatch::get() }>,
 		b: Linear<0, { T::MaxBatch::get().saturating_mul(NewEntry::<T>::max_variable_len()) }>,
 	) -> Result<(), BenchmarkError> {
-		let (service, _, provider) = actors::<T>()?;
-		let fail = |_| BenchmarkError::Stop("patient registration failed");
+		let (service, _, provider) = actors::<T>();
 		let room = T::MaxHostedPerProvider::get().saturating_sub(1);
 		let per_record = b / n;
 		let mut batch = alloc::vec::Vec::new();
 		for i in 0..n {
 			let patient: T::AccountId = account("batch-patient", i, 0);
-			Registry::<T>::register_patient(registrar::<T>()?, patient.clone(), [1; 32])
-				.map_err(fail)?;
+			T::BenchmarkHelper::register_patient(&patient);
 			// One earlier entry to amend (its position and the chain head are all an
 			// amendment reads).
 			Chains::<T>::insert(&patient, ChainState { length: 1, head: [9; 32] });
@@ -126,7 +100,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn erase_record() -> Result<(), BenchmarkError> {
-		let (service, patient, provider) = actors::<T>()?;
+		let (service, patient, provider) = actors::<T>();
 		Pallet::<T>::append_record(
 			RawOrigin::Signed(service.clone()).into(),
 			patient.clone(),

@@ -13,14 +13,21 @@
 //! field names the record service, never a doctor, because a doctor's department is public.
 //!
 //! Every entry carries `prev_hash` (the previous entry's hash, or the chain's genesis hash) and
-//! `entry_hash` = BLAKE2b-256 over the patient, its position, `prev_hash` and all its fields, so
-//! anyone can recompute the chain ([`Pallet::verify_chain`], runtime API [`EmrApi`]) and detect
-//! tampering. Entries are never edited: an amendment is a new entry whose `supersedes` names
+//! `entry_hash`, the [`medchain_primitives::HashChain`] link hash over the patient, the entry's
+//! format, its position, `prev_hash` and all its fields, so anyone can recompute the chain
+//! ([`Pallet::verify_chain`], runtime API `EmrApi` of `pallet-medchain-emr-runtime-api`) and
+//! detect tampering; the format makes a later change of layout verifiable beside older entries. Entries are never edited: an amendment is a new entry whose `supersedes` names
 //! the entry it replaces, and erasure (crypto-shredding: keys destroyed, provider deletes) marks
 //! the entry erased in a separate map, so the chain's hashes stay verifiable.
 //!
-//! Records may be appended singly or in batches; the access pallet finds every entry a provider
-//! hosts for a patient through [`HostedBy`]. The calls are feeless (`Pays::No`): the registry's
+//! The entry names the version of the hospital's PDP key that tagged it, which must be the
+//! version in force at append; [`Pallet::check_possession`] verifies proofs under that version
+//! for good, so a hospital rotating its key leaves its older records auditable.
+//!
+//! The pallet reads nothing of the registry's storage: it asks [`Config::Hospitals`],
+//! [`Config::Providers`] and [`Config::Patients`] (traits of `medchain-primitives`), and other
+//! pallets learn of entries through its implementation of [`medchain_primitives::EmrIndex`]
+//! (the access pallet finds every entry a provider hosts for a patient that way). The calls are feeless (`Pays::No`): the registry's
 //! `CheckFeeless` transaction extension admits them only from active registered actors, a
 //! bounded number per block.
 //!
@@ -35,8 +42,10 @@
 //!
 //! ### Runtime API
 //!
-//! [`EmrApi`]: verify a patient's whole chain, page through it, and check a storage provider's
-//! proof of data possession for an entry against the keys on chain.
+//! `EmrApi` (crate `pallet-medchain-emr-runtime-api`), backed by [`Pallet::verify_chain`],
+//! [`Pallet::entries`] and [`Pallet::check_possession`]: verify a patient's whole chain, page
+//! through it, and check a storage provider's proof of data possession for an entry against the
+//! keys on chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -52,28 +61,21 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod index;
 mod types;
 pub mod weights;
 
-sp_api::decl_runtime_apis! {
-	/// Read access to EMR index chains for clients (polkadot.js, the MedChain CLI).
-	pub trait EmrApi<AccountId, Entry> where AccountId: codec::Codec, Entry: codec::Codec {
-		/// Recomputes `patient`'s whole chain and reports the first broken link, if any.
-		fn verify_chain(patient: AccountId) -> ChainVerification;
-		/// Up to `count` entries of `patient`'s chain from position `from` on.
-		fn entries(patient: AccountId, from: Seq, count: u32) -> alloc::vec::Vec<Entry>;
-		/// Checks a storage provider's proof of data possession for entry `seq` of `patient`:
-		/// `file_params` (SCALE `PdpFileParams`) must be the ones the entry committed to, and
-		/// `proof` must answer the challenge derived from `seed` under the authoring hospital's
-		/// PDP public key. Anyone can run it: PDP proofs are publicly verifiable.
-		fn check_possession(
-			patient: AccountId,
-			seq: Seq,
-			file_params: alloc::vec::Vec<u8>,
-			seed: [u8; 32],
-			proof: alloc::vec::Vec<u8>,
-		) -> PossessionCheck;
-	}
+/// What the benchmarks need of the registry, which this pallet does not depend on: the
+/// runtime implements it with the registry pallet, the mock with its test directory.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers an active hospital whose record service is `service` (PDP key version 0);
+	/// returns the hospital's id.
+	fn register_record_service(service: &AccountId) -> medchain_primitives::HospitalId;
+	/// Registers `provider` as an active storage provider operated by `operator`.
+	fn register_provider(provider: &AccountId, operator: Option<medchain_primitives::HospitalId>);
+	/// Registers `patient` as an active patient.
+	fn register_patient(patient: &AccountId);
 }
 
 #[frame_support::pallet]
@@ -81,17 +83,16 @@ pub mod pallet {
 	use super::*;
 
 	use alloc::vec::Vec;
-	use codec::Encode;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{pallet_prelude::*, traits::DefensiveOption};
 	use frame_system::pallet_prelude::*;
-	use pallet_medchain_registry::{HospitalId, Pallet as Registry};
+	use medchain_primitives::{
+		HospitalId, HospitalRegistry, PatientRegistry, ProviderRegistry, RecordServiceInfo,
+		FORMAT_V1,
+	};
 
-	/// Domain separator of entry hashes.
-	pub const ENTRY_DOMAIN: &[u8] = b"medchain/emr/entry/v1";
-	/// Domain separator of chain genesis hashes.
-	pub const GENESIS_DOMAIN: &[u8] = b"medchain/emr/genesis/v1";
-
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1 since entries carry their format and PDP key version
+	/// (the chain has not launched, so no migration from 0 exists).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -99,13 +100,18 @@ pub mod pallet {
 
 	/// Configuration of the EMR index chain.
 	#[pallet::config]
-	pub trait Config: frame_system::Config + pallet_medchain_registry::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
-		/// May erase any entry (besides the authoring record service).
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// May erase any entry (besides the authoring record service): the registrar.
 		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Hospitals, their record services (who may append) and their PDP keys by version.
+		type Hospitals: HospitalRegistry<Self::AccountId>;
+
+		/// Storage providers (who may host records).
+		type Providers: ProviderRegistry<Self::AccountId>;
+
+		/// Patients (whose chains may grow).
+		type Patients: PatientRegistry<Self::AccountId>;
 
 		/// Maximum length of a provider locator, in bytes.
 		#[pallet::constant]
@@ -130,6 +136,10 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
 		type WeightInfo: WeightInfo;
+
+		/// Registers the actors the benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Length and head hash of each patient's chain; absent for a patient without entries.
@@ -203,6 +213,8 @@ pub mod pallet {
 		ChainFull,
 		/// An empty batch.
 		EmptyBatch,
+		/// The record was tagged under another PDP key version than the hospital's in force.
+		StalePdpKey,
 	}
 
 	#[pallet::hooks]
@@ -215,8 +227,17 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Appends one entry to `patient`'s chain. The signer must be an active hospital's
-		/// record service; the provider must be active and not operated by that hospital.
+		/// Appends one entry to `patient`'s chain.
+		///
+		/// The origin must be signed by an active hospital's record service; the patient must
+		/// be active, the provider active and not operated by that hospital, and the record
+		/// tagged under the hospital's PDP key in force. Feeless.
+		///
+		/// Emits [`Event::RecordAppended`].
+		///
+		/// ## Complexity
+		/// - O(h + b): `h` the entries the provider hosts for the patient (its index is
+		///   rewritten, at most [`Config::MaxHostedPerProvider`]), `b` the record's bytes.
 		#[pallet::call_index(0)]
 		#[pallet::weight((
 			<T as Config>::WeightInfo::append_records(1, record.variable_len()),
@@ -229,15 +250,23 @@ pub mod pallet {
 			record: NewEntry<T>,
 		) -> DispatchResult {
 			let author = ensure_signed(origin)?;
-			let (hospital, _) =
-				Registry::<T>::active_hospital_of(&author).ok_or(Error::<T>::NotRecordService)?;
-			Self::do_append(&author, hospital, patient, record)?;
+			let service =
+				T::Hospitals::active_record_service(&author).ok_or(Error::<T>::NotRecordService)?;
+			Self::do_append(&author, &service, patient, record)?;
 			Self::count_appended(1);
 			Ok(())
 		}
 
 		/// Appends a batch of entries, possibly to several patients' chains, in order. All or
 		/// nothing: one invalid entry rejects the batch.
+		///
+		/// The origin and every entry as for [`Pallet::append_record`]. Feeless.
+		///
+		/// Emits [`Event::RecordAppended`] per entry.
+		///
+		/// ## Complexity
+		/// - O(n · h + b): `n` entries (at most [`Config::MaxBatch`]), `h` and `b` as for
+		///   [`Pallet::append_record`].
 		#[pallet::call_index(1)]
 		#[pallet::weight((
 			<T as Config>::WeightInfo::append_records(
@@ -253,20 +282,27 @@ pub mod pallet {
 		) -> DispatchResult {
 			let author = ensure_signed(origin)?;
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
-			let (hospital, _) =
-				Registry::<T>::active_hospital_of(&author).ok_or(Error::<T>::NotRecordService)?;
+			let service =
+				T::Hospitals::active_record_service(&author).ok_or(Error::<T>::NotRecordService)?;
 			let appended = records.len() as u64;
 			for (patient, record) in records {
-				Self::do_append(&author, hospital, patient, record)?;
+				Self::do_append(&author, &service, patient, record)?;
 			}
 			// Once per batch rather than per entry: the counter is one storage item.
 			Self::count_appended(appended);
 			Ok(())
 		}
 
-		/// Marks an entry erased (crypto-shredding). The authoring hospital's record service
-		/// or the registrar may do so; the entry and its hash stay so the chain still
-		/// verifies, and the erasure is logged.
+		/// Marks an entry erased (crypto-shredding); the entry and its hash stay so the chain
+		/// still verifies, and the erasure is logged.
+		///
+		/// The origin must be [`Config::RegistrarOrigin`] or signed by the entry's authoring
+		/// record service. Feeless.
+		///
+		/// Emits [`Event::RecordErased`].
+		///
+		/// ## Complexity
+		/// - O(1).
 		#[pallet::call_index(2)]
 		#[pallet::weight((<T as Config>::WeightInfo::erase_record(), DispatchClass::Normal, Pays::No))]
 		pub fn erase_record(
@@ -275,7 +311,7 @@ pub mod pallet {
 			seq: Seq,
 		) -> DispatchResult {
 			let entry = Entries::<T>::get(&patient, seq).ok_or(Error::<T>::UnknownEntry)?;
-			let by = match <T as Config>::RegistrarOrigin::try_origin(origin) {
+			let by = match T::RegistrarOrigin::try_origin(origin) {
 				Ok(_) => None,
 				Err(origin) => {
 					let who = ensure_signed(origin)?;
@@ -312,14 +348,19 @@ pub mod pallet {
 
 		fn do_append(
 			author: &T::AccountId,
-			hospital: HospitalId,
+			service: &RecordServiceInfo,
 			patient: T::AccountId,
 			record: NewEntry<T>,
 		) -> DispatchResult {
-			ensure!(Registry::<T>::is_active_patient(&patient), Error::<T>::UnknownPatient);
-			let provider = Registry::<T>::active_provider(&record.provider)
-				.ok_or(Error::<T>::UnknownProvider)?;
+			let hospital = service.hospital;
+			ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
+			let provider =
+				T::Providers::active_provider(&record.provider).ok_or(Error::<T>::UnknownProvider)?;
 			ensure!(provider.operator != Some(hospital), Error::<T>::ProviderOperatedByAuthor);
+			ensure!(
+				record.pdp_file.key_version == service.pdp_key_version,
+				Error::<T>::StalePdpKey
+			);
 			let ChainState { length: seq, head: prev_hash } = Self::chain_state(&patient);
 			if let Some(superseded) = record.supersedes {
 				ensure!(superseded < seq, Error::<T>::UnknownSuperseded);
@@ -333,30 +374,29 @@ pub mod pallet {
 				hosted.try_push(seq).map_err(|_| Error::<T>::ProviderFull)
 			})?;
 
-			let created_at = frame_system::Pallet::<T>::block_number();
+			let mut entry = EmrEntry {
+				format: FORMAT_V1,
+				seq,
+				prev_hash,
+				entry_hash: [0; 32],
+				author: author.clone(),
+				hospital,
+				created_at: frame_system::Pallet::<T>::block_number(),
+				record,
+			};
+			// FORMAT_V1 is always known, so the hash always exists.
 			let entry_hash =
-				Self::entry_hash(&patient, seq, &prev_hash, author, hospital, &created_at, &record);
+				entry.compute_hash(&EMR_CHAIN, &patient).defensive_unwrap_or_default();
+			entry.entry_hash = entry_hash;
 			let event = Event::RecordAppended {
 				patient: patient.clone(),
 				seq,
 				hospital,
-				provider: record.provider.clone(),
+				provider: entry.record.provider.clone(),
 				entry_hash,
-				supersedes: record.supersedes,
+				supersedes: entry.record.supersedes,
 			};
-			Entries::<T>::insert(
-				&patient,
-				seq,
-				EmrEntry {
-					seq,
-					prev_hash,
-					entry_hash,
-					author: author.clone(),
-					hospital,
-					created_at,
-					record,
-				},
-			);
+			Entries::<T>::insert(&patient, seq, entry);
 			Chains::<T>::insert(&patient, ChainState { length: next, head: entry_hash });
 			Self::deposit_event(event);
 			Ok(())
@@ -365,59 +405,26 @@ pub mod pallet {
 		/// The hash an empty chain starts from: distinct per patient, so entries cannot be
 		/// moved between chains.
 		pub fn genesis_hash(patient: &T::AccountId) -> Hash32 {
-			sp_io::hashing::blake2_256(&(GENESIS_DOMAIN, patient).encode())
+			EMR_CHAIN.genesis_hash(patient)
 		}
 
-		/// The hash of an entry with these contents.
-		pub fn entry_hash(
-			patient: &T::AccountId,
-			seq: Seq,
-			prev_hash: &Hash32,
-			author: &T::AccountId,
-			hospital: HospitalId,
-			created_at: &BlockNumberFor<T>,
-			record: &NewEntry<T>,
-		) -> Hash32 {
-			sp_io::hashing::blake2_256(
-				&(ENTRY_DOMAIN, patient, seq, prev_hash, author, hospital, created_at, record)
-					.encode(),
+		/// Recomputes `patient`'s chain: every entry's hash from its contents under its format's
+		/// rules and every link to its predecessor.
+		pub fn verify_chain(patient: &T::AccountId) -> ChainVerification {
+			let stored = Chains::<T>::get(patient);
+			EMR_CHAIN.verify(
+				patient,
+				stored.map_or(0, |chain| chain.length),
+				stored.map(|chain| chain.head),
+				|seq| Entries::<T>::get(patient, seq),
 			)
 		}
 
-		/// Recomputes `patient`'s chain: every entry's hash from its contents and every link
-		/// to its predecessor.
-		pub fn verify_chain(patient: &T::AccountId) -> ChainVerification {
-			let stored = Chains::<T>::get(patient);
-			let length = stored.map_or(0, |chain| chain.length);
-			let mut expected_prev = Self::genesis_hash(patient);
-			for seq in 0..length {
-				let Some(entry) = Entries::<T>::get(patient, seq) else {
-					return ChainVerification { length, first_broken: Some(seq) };
-				};
-				let recomputed = Self::entry_hash(
-					patient,
-					seq,
-					&entry.prev_hash,
-					&entry.author,
-					entry.hospital,
-					&entry.created_at,
-					&entry.record,
-				);
-				if entry.seq != seq
-					|| entry.prev_hash != expected_prev
-					|| entry.entry_hash != recomputed
-				{
-					return ChainVerification { length, first_broken: Some(seq) };
-				}
-				expected_prev = entry.entry_hash;
-			}
-			let head_ok = stored.is_none_or(|chain| chain.head == expected_prev);
-			ChainVerification { length, first_broken: (!head_ok).then_some(length) }
-		}
-
-		/// Checks a PDP proof for entry `seq` of `patient` (see [`EmrApi::check_possession`]).
-		/// The verification itself runs natively through the `medchain_crypto_host` host
-		/// function, one multi-pairing.
+		/// Checks a storage provider's proof of data possession for entry `seq` of `patient`:
+		/// `file_params` (SCALE `PdpFileParams`) must be the ones the entry committed to, and
+		/// `proof` must answer the challenge derived from `seed` under the PDP key version that
+		/// tagged the entry. The verification itself runs natively through the
+		/// `medchain_crypto_host` host function, one multi-pairing.
 		pub fn check_possession(
 			patient: &T::AccountId,
 			seq: Seq,
@@ -434,12 +441,13 @@ pub mod pallet {
 			if sp_io::hashing::blake2_256(file_params) != entry.record.pdp_file.params_hash {
 				return PossessionCheck::FileParamsMismatch;
 			}
-			let Some(hospital) = pallet_medchain_registry::Hospitals::<T>::get(entry.hospital)
+			let Some(key) =
+				T::Hospitals::pdp_public_key(entry.hospital, entry.record.pdp_file.key_version)
 			else {
-				return PossessionCheck::UnknownHospital;
+				return PossessionCheck::UnknownKey;
 			};
 			if medchain_io::medchain_crypto_host::verify_pdp(
-				&hospital.pdp_public_key,
+				&key,
 				file_params,
 				seed,
 				proof,

@@ -1,8 +1,16 @@
-//! A minimal runtime for the EMR tests: System, the registry and the EMR chain; `Root` is the
+//! A minimal runtime for the EMR tests: System and the EMR chain, nothing else. The registry is
+//! a test directory behind the `medchain-primitives` traits ([`Directory`]); `Root` is the
 //! registrar.
+
+use core::cell::RefCell;
+use std::collections::BTreeMap;
 
 use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
+use medchain_primitives::{
+	HospitalId, HospitalRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo, ProviderRegistry,
+	RecordServiceInfo,
+};
 use sp_runtime::BuildStorage;
 
 use crate as pallet_emr;
@@ -12,7 +20,6 @@ type Block = frame_system::mocking::MockBlock<Test>;
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
-		Registry: pallet_medchain_registry,
 		Emr: pallet_emr,
 	}
 );
@@ -23,13 +30,6 @@ impl frame_system::Config for Test {
 }
 
 parameter_types! {
-	pub const MaxNameLen: u32 = 64;
-	pub const MaxPdpKeyLen: u32 = 256;
-	pub const MaxAttributes: u32 = 8;
-	pub const MaxAttributeLen: u32 = 32;
-	pub const MaxEndpointLen: u32 = 128;
-	pub const MaxAbeKeyLen: u32 = 512;
-	pub const MaxFeelessPerBlock: u32 = 2;
 	pub const MaxLocatorLen: u32 = 128;
 	pub const MaxPolicyLen: u32 = 512;
 	pub const MaxDescriptionLen: u32 = 128;
@@ -38,32 +38,135 @@ parameter_types! {
 	pub const MaxHostedPerProvider: u32 = 4;
 }
 
-impl pallet_medchain_registry::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type RegistrarOrigin = EnsureRoot<u64>;
-	type MaxNameLen = MaxNameLen;
-	type MaxPdpKeyLen = MaxPdpKeyLen;
-	type MaxAttributes = MaxAttributes;
-	type MaxAttributeLen = MaxAttributeLen;
-	type MaxEndpointLen = MaxEndpointLen;
-	type MaxAbeKeyLen = MaxAbeKeyLen;
-	type MaxFeelessPerBlock = MaxFeelessPerBlock;
-	type WeightInfo = ();
+/// A hospital of the test directory.
+#[derive(Clone, Default)]
+struct Hospital {
+	active: bool,
+	/// PDP keys by version; the last is in force.
+	keys: Vec<Vec<u8>>,
+}
+
+/// What the registry would know, for one test.
+#[derive(Default)]
+struct State {
+	hospitals: Vec<Hospital>,
+	services: BTreeMap<u64, HospitalId>,
+	providers: BTreeMap<u64, (Option<HospitalId>, bool)>,
+	patients: BTreeMap<u64, bool>,
+}
+
+std::thread_local! {
+	static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// The test directory: registers and revokes actors and answers the EMR pallet's questions.
+pub struct Directory;
+
+impl Directory {
+	/// Registers an active hospital whose record service is `service`, with PDP key `key` as
+	/// version 0; returns its id.
+	pub fn add_hospital(service: u64, key: Vec<u8>) -> HospitalId {
+		STATE.with(|s| {
+			let mut s = s.borrow_mut();
+			let id = s.hospitals.len() as HospitalId;
+			s.hospitals.push(Hospital { active: true, keys: vec![key] });
+			s.services.insert(service, id);
+			id
+		})
+	}
+	/// Adds a PDP key to `hospital`; returns its version.
+	pub fn add_pdp_key(hospital: HospitalId, key: Vec<u8>) -> PdpKeyVersion {
+		STATE.with(|s| {
+			let mut s = s.borrow_mut();
+			let keys = &mut s.hospitals[hospital as usize].keys;
+			keys.push(key);
+			(keys.len() - 1) as PdpKeyVersion
+		})
+	}
+	pub fn revoke_hospital(hospital: HospitalId) {
+		STATE.with(|s| s.borrow_mut().hospitals[hospital as usize].active = false);
+	}
+	pub fn add_provider(provider: u64, operator: Option<HospitalId>) {
+		STATE.with(|s| s.borrow_mut().providers.insert(provider, (operator, true)));
+	}
+	pub fn revoke_provider(provider: u64) {
+		STATE.with(|s| s.borrow_mut().providers.entry(provider).and_modify(|p| p.1 = false));
+	}
+	pub fn add_patient(patient: u64) {
+		STATE.with(|s| s.borrow_mut().patients.insert(patient, true));
+	}
+	pub fn revoke_patient(patient: u64) {
+		STATE.with(|s| s.borrow_mut().patients.insert(patient, false));
+	}
+}
+
+impl HospitalRegistry<u64> for Directory {
+	fn active_record_service(who: &u64) -> Option<RecordServiceInfo> {
+		STATE.with(|s| {
+			let s = s.borrow();
+			let hospital = *s.services.get(who)?;
+			let entry = s.hospitals.get(hospital as usize).filter(|h| h.active)?;
+			let pdp_key_version = entry.keys.len().checked_sub(1)? as PdpKeyVersion;
+			Some(RecordServiceInfo { hospital, pdp_key_version })
+		})
+	}
+	fn hospital_exists(hospital: HospitalId) -> bool {
+		STATE.with(|s| (hospital as usize) < s.borrow().hospitals.len())
+	}
+	fn pdp_public_key(hospital: HospitalId, version: PdpKeyVersion) -> Option<Vec<u8>> {
+		STATE.with(|s| s.borrow().hospitals.get(hospital as usize)?.keys.get(version as usize).cloned())
+	}
+}
+
+impl ProviderRegistry<u64> for Directory {
+	fn active_provider(who: &u64) -> Option<ProviderInfo> {
+		STATE.with(|s| {
+			s.borrow()
+				.providers
+				.get(who)
+				.filter(|(_, active)| *active)
+				.map(|(operator, _)| ProviderInfo { operator: *operator })
+		})
+	}
+}
+
+impl PatientRegistry<u64> for Directory {
+	fn is_active_patient(who: &u64) -> bool {
+		STATE.with(|s| s.borrow().patients.get(who).copied().unwrap_or(false))
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<u64> for Directory {
+	fn register_record_service(service: &u64) -> HospitalId {
+		Directory::add_hospital(*service, Vec::new())
+	}
+	fn register_provider(provider: &u64, operator: Option<HospitalId>) {
+		Directory::add_provider(*provider, operator);
+	}
+	fn register_patient(patient: &u64) {
+		Directory::add_patient(*patient);
+	}
 }
 
 impl pallet_emr::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type RegistrarOrigin = EnsureRoot<u64>;
+	type Hospitals = Directory;
+	type Providers = Directory;
+	type Patients = Directory;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxBatch = MaxBatch;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Directory;
 }
 
-/// Test externalities at block 1 (so that events are recorded).
+/// Test externalities at block 1 (so that events are recorded), with an empty directory.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	STATE.with(|s| *s.borrow_mut() = State::default());
 	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

@@ -1,6 +1,7 @@
 //! Unit tests of the EMR index chain on the mock runtime.
 
 use frame_support::{assert_noop, assert_ok, BoundedVec};
+use medchain_primitives::PdpKeyVersion;
 use sp_runtime::DispatchError;
 
 use crate::{mock::*, *};
@@ -12,32 +13,17 @@ const PATIENT_2: u64 = 41;
 const PROVIDER: u64 = 30; // operated by hospital 1
 const OWN_PROVIDER: u64 = 31; // operated by hospital 0
 
+/// Two hospitals (record services `SERVICE` and `OTHER_SERVICE`, PDP key version 0 each), two
+/// patients, a provider operated by hospital 1 and one operated by hospital 0.
 fn setup() {
 	for service in [SERVICE, OTHER_SERVICE] {
-		assert_ok!(Registry::register_hospital(
-			RuntimeOrigin::root(),
-			service,
-			BoundedVec::new(),
-			10,
-			BoundedVec::new(),
-			None
-		));
+		Directory::add_hospital(service, vec![service as u8; 4]);
 	}
 	for patient in [PATIENT, PATIENT_2] {
-		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), patient, [1; 32]));
+		Directory::add_patient(patient);
 	}
-	assert_ok!(Registry::register_provider(
-		RuntimeOrigin::root(),
-		PROVIDER,
-		Some(1),
-		BoundedVec::new()
-	));
-	assert_ok!(Registry::register_provider(
-		RuntimeOrigin::root(),
-		OWN_PROVIDER,
-		Some(0),
-		BoundedVec::new()
-	));
+	Directory::add_provider(PROVIDER, Some(1));
+	Directory::add_provider(OWN_PROVIDER, Some(0));
 }
 
 fn record(provider: u64, tag: u8) -> NewEntry<Test> {
@@ -46,7 +32,7 @@ fn record(provider: u64, tag: u8) -> NewEntry<Test> {
 		locator: BoundedVec::truncate_from(vec![b'o', tag]),
 		ciphertext_hash: [tag; 32],
 		size: 1_400_000,
-		pdp_file: PdpFile { blocks: 177, params_hash: [tag; 32] },
+		pdp_file: PdpFile { blocks: 177, params_hash: [tag; 32], key_version: 0 },
 		shve_commitment: [tag.wrapping_add(1); 32],
 		policy: BoundedVec::truncate_from(b"(grade>=10 and title>=2)".to_vec()),
 		description: BoundedVec::truncate_from(b"outpatient record".to_vec()),
@@ -173,7 +159,7 @@ fn only_active_record_services_append() {
 			Emr::append_record(RuntimeOrigin::none(), PATIENT, record(PROVIDER, 1)),
 			DispatchError::BadOrigin
 		);
-		assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), 0));
+		Directory::revoke_hospital(0);
 		assert_noop!(
 			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, record(PROVIDER, 1)),
 			Error::<Test>::NotRecordService
@@ -193,12 +179,12 @@ fn patients_and_providers_must_be_active() {
 			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, record(99, 1)),
 			Error::<Test>::UnknownProvider
 		);
-		assert_ok!(Registry::revoke_provider(RuntimeOrigin::root(), PROVIDER));
+		Directory::revoke_provider(PROVIDER);
 		assert_noop!(
 			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, record(PROVIDER, 1)),
 			Error::<Test>::UnknownProvider
 		);
-		assert_ok!(Registry::revoke_patient(RuntimeOrigin::root(), PATIENT_2));
+		Directory::revoke_patient(PATIENT_2);
 		assert_noop!(
 			Emr::append_record(
 				RuntimeOrigin::signed(OTHER_SERVICE),
@@ -348,33 +334,49 @@ fn pages_through_a_chain() {
 	});
 }
 
+/// A hospital key and a tagged ciphertext appended as entry `seq` of `PATIENT` by `SERVICE`.
+struct Tagged {
+	params: medchain_crypto::pdp::PdpFileParams,
+	ciphertext: Vec<u8>,
+	tags: Vec<[u8; 48]>,
+}
+
+fn tag_and_append(
+	owner: &medchain_crypto::pdp::PdpSecretKey,
+	name: &[u8],
+	key_version: PdpKeyVersion,
+) -> Tagged {
+	use codec::Encode;
+	use medchain_crypto::pdp;
+	let ciphertext: Vec<u8> = (0..20_000u32).map(|i| (i * 7) as u8 ^ name[0]).collect();
+	let params = pdp::file_params(name, ciphertext.len() as u64, 2).unwrap();
+	let tags = owner.tag_file(&params, &ciphertext).unwrap();
+	let mut entry = record(PROVIDER, 1);
+	entry.pdp_file = PdpFile {
+		blocks: params.blocks,
+		params_hash: sp_io::hashing::blake2_256(&params.encode()),
+		key_version,
+	};
+	assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry));
+	Tagged { params, ciphertext, tags }
+}
+
+fn pdp_owner(seed: u64) -> medchain_crypto::pdp::PdpSecretKey {
+	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+	medchain_crypto::pdp::PdpSecretKey::generate(2, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap()
+}
+
 #[test]
 fn possession_proofs_are_checked_against_the_keys_on_chain() {
 	use codec::Encode;
 	use medchain_crypto::pdp;
-	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 
 	new_test_ext().execute_with(|| {
-		setup();
-		let mut rng = ChaCha20Rng::seed_from_u64(7);
-		let owner = pdp::PdpSecretKey::generate(2, &mut rng).unwrap();
-		assert_ok!(Registry::update_hospital(
-			RuntimeOrigin::root(),
-			0,
-			None,
-			None,
-			Some(BoundedVec::truncate_from(owner.public_key().encode())),
-			None
-		));
-		let ciphertext: Vec<u8> = (0..20_000u32).map(|i| (i * 7) as u8).collect();
-		let params = pdp::file_params(b"record-1", ciphertext.len() as u64, 2).unwrap();
-		let tags = owner.tag_file(&params, &ciphertext).unwrap();
-		let mut entry = record(PROVIDER, 1);
-		entry.pdp_file = PdpFile {
-			blocks: params.blocks,
-			params_hash: sp_io::hashing::blake2_256(&params.encode()),
-		};
-		assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry));
+		let owner = pdp_owner(7);
+		Directory::add_hospital(SERVICE, owner.public_key().encode());
+		Directory::add_patient(PATIENT);
+		Directory::add_provider(PROVIDER, None);
+		let Tagged { params, ciphertext, tags } = tag_and_append(&owner, b"record-1", 0);
 
 		let seed = [5; 32];
 		let proof = pdp::prove(&params, &seed, &ciphertext, &tags).unwrap().encode();
@@ -396,3 +398,101 @@ fn possession_proofs_are_checked_against_the_keys_on_chain() {
 		assert_eq!(check(0, &params.encode(), &seed, &proof), PossessionCheck::Erased);
 	});
 }
+
+#[test]
+fn rotating_a_hospitals_pdp_key_leaves_older_entries_verifiable() {
+	use codec::Encode;
+	use medchain_crypto::pdp;
+
+	new_test_ext().execute_with(|| {
+		let (old_owner, new_owner) = (pdp_owner(7), pdp_owner(8));
+		let hospital = Directory::add_hospital(SERVICE, old_owner.public_key().encode());
+		Directory::add_patient(PATIENT);
+		Directory::add_provider(PROVIDER, None);
+		let old = tag_and_append(&old_owner, b"record-old", 0);
+
+		// The hospital rotates its key: version 1 is in force from now on.
+		assert_eq!(Directory::add_pdp_key(hospital, new_owner.public_key().encode()), 1);
+		// A record tagged under the old key can no longer be appended.
+		let mut stale = record(PROVIDER, 3);
+		stale.pdp_file.key_version = 0;
+		assert_noop!(
+			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, stale),
+			Error::<Test>::StalePdpKey
+		);
+		let new = tag_and_append(&new_owner, b"record-new", 1);
+		assert_eq!(Entries::<Test>::get(PATIENT, 1).unwrap().record.pdp_file.key_version, 1);
+
+		let seed = [5; 32];
+		for (seq, tagged) in [(0, &old), (1, &new)] {
+			let proof =
+				pdp::prove(&tagged.params, &seed, &tagged.ciphertext, &tagged.tags).unwrap();
+			assert_eq!(
+				Emr::check_possession(&PATIENT, seq, &tagged.params.encode(), &seed, &proof.encode()),
+				PossessionCheck::Valid,
+				"entry {seq}"
+			);
+		}
+		// The old entry's proof does not verify under the new key: the version matters.
+		let proof = pdp::prove(&old.params, &seed, &old.ciphertext, &old.tags).unwrap();
+		Entries::<Test>::mutate(PATIENT, 0, |e| e.as_mut().unwrap().record.pdp_file.key_version = 1);
+		assert_eq!(
+			Emr::check_possession(&PATIENT, 0, &old.params.encode(), &seed, &proof.encode()),
+			PossessionCheck::Invalid
+		);
+		Entries::<Test>::mutate(PATIENT, 0, |e| e.as_mut().unwrap().record.pdp_file.key_version = 9);
+		assert_eq!(
+			Emr::check_possession(&PATIENT, 0, &old.params.encode(), &seed, &proof.encode()),
+			PossessionCheck::UnknownKey
+		);
+	});
+}
+
+#[test]
+fn the_index_tells_other_pallets_what_they_may_know() {
+	use medchain_primitives::{EmrIndex, EntryInfo};
+	new_test_ext().execute_with(|| {
+		setup();
+		append(PATIENT, 1);
+		append(PATIENT, 2);
+		assert_ok!(Emr::erase_record(RuntimeOrigin::signed(SERVICE), PATIENT, 1));
+		assert_eq!(
+			<Emr as EmrIndex<u64>>::entry(&PATIENT, 0),
+			Some(EntryInfo {
+				provider: PROVIDER,
+				shve_commitment: [2; 32],
+				policy: b"(grade>=10 and title>=2)".to_vec(),
+				erased: false,
+			})
+		);
+		assert!(<Emr as EmrIndex<u64>>::entry(&PATIENT, 1).unwrap().erased);
+		assert_eq!(<Emr as EmrIndex<u64>>::entry(&PATIENT, 2), None);
+		assert_eq!(<Emr as EmrIndex<u64>>::hosted_by(&PATIENT, &PROVIDER), vec![0, 1]);
+		assert!(<Emr as EmrIndex<u64>>::hosted_by(&PATIENT_2, &PROVIDER).is_empty());
+	});
+}
+
+/// One entry with every field fixed, its SCALE encoding and hash pinned: a change of the
+/// entry's layout or of how it is hashed fails here before it breaks `verify_chain` of stored
+/// chains. A deliberate change adds a format (`FORMAT_V2`) and keeps this one verifying.
+#[test]
+fn the_entry_format_is_pinned() {
+	use codec::Encode;
+	new_test_ext().execute_with(|| {
+		setup();
+		System::set_block_number(7);
+		append(PATIENT, 1);
+		let entry = Entries::<Test>::get(PATIENT, 0).unwrap();
+		assert_eq!(entry.format, medchain_primitives::FORMAT_V1);
+		let encoded = entry.encode();
+		let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+		assert_eq!(hex(&encoded[..1]), "01", "format first");
+		assert_eq!(hex(&sp_io::hashing::blake2_256(&encoded)), PINNED_ENCODING_HASH);
+		assert_eq!(hex(&entry.entry_hash), PINNED_ENTRY_HASH);
+		assert_eq!(hex(&Emr::genesis_hash(&PATIENT)), PINNED_GENESIS_HASH);
+	});
+}
+
+const PINNED_ENCODING_HASH: &str = "";
+const PINNED_ENTRY_HASH: &str = "";
+const PINNED_GENESIS_HASH: &str = "";

@@ -5,19 +5,16 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_medchain_registry::HospitalId;
+use medchain_primitives::{ChainLink, HashChain, HospitalId, PdpKeyVersion};
 use scale_info::TypeInfo;
 
 use crate::Config;
 
-/// Position of an entry in its patient's chain, from 0.
-pub type Seq = u32;
+pub use medchain_primitives::{ChainVerification, Hash32, PossessionCheck, Seq};
 
-/// A 32-byte hash (BLAKE2b-256 for chain links, SHA-256 or BLAKE2b for content hashes).
-pub type Hash32 = [u8; 32];
-
-/// What the PDP auditor needs to know of a record: its block count and a hash of the tagging
-/// parameters (file name, sectors per block), which the provider must present with each proof.
+/// What the PDP auditor needs to know of a record: its block count, a hash of the tagging
+/// parameters (file name, sectors per block), which the provider must present with each proof,
+/// and the version of the authoring hospital's PDP key that tagged it.
 #[derive(
 	Encode,
 	Decode,
@@ -35,6 +32,10 @@ pub struct PdpFile {
 	pub blocks: u32,
 	/// Hash of the tagging parameters.
 	pub params_hash: Hash32,
+	/// The version of the hospital's PDP public key the record was tagged under: the one in
+	/// force when it is appended. Proofs of the record verify under this key for good, whatever
+	/// keys the hospital adds later.
+	pub key_version: PdpKeyVersion,
 }
 
 /// A record entry as the hospital's record service submits it.
@@ -104,11 +105,15 @@ impl<T: Config> NewEntry<T> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound(T: Config))]
 pub struct EmrEntry<T: Config> {
+	/// The entry's format ([`medchain_primitives::FORMAT_V1`]), part of what is hashed: a
+	/// runtime that changes the layout adds a format and keeps verifying older entries.
+	pub format: u8,
 	/// Position in the chain.
 	pub seq: Seq,
 	/// `entry_hash` of the previous entry, or the chain's genesis hash for entry 0.
 	pub prev_hash: Hash32,
-	/// BLAKE2b-256 over the patient, this entry's position, `prev_hash` and every field below.
+	/// The chain link hash ([`medchain_primitives::HashChain::link_hash`]) over the patient,
+	/// the format, this entry's position, `prev_hash` and every field below.
 	pub entry_hash: Hash32,
 	/// The hospital record service that appended the entry.
 	pub author: T::AccountId,
@@ -151,29 +156,38 @@ pub struct ChainState {
 	pub head: Hash32,
 }
 
-/// The outcome of recomputing a patient's chain.
-#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
-pub struct ChainVerification {
-	/// Entries in the chain.
-	pub length: Seq,
-	/// The first entry whose stored link or hash does not match the recomputed one.
-	pub first_broken: Option<Seq>,
+/// The domain separators of EMR index chains.
+pub const EMR_CHAIN: HashChain =
+	HashChain::new(b"medchain/emr/genesis/v1", b"medchain/emr/entry/v1");
+
+impl<T: Config> EmrEntry<T> {
+	/// The entry's hash under its format's rules, for `patient`'s chain; `None` for a format
+	/// this runtime does not know.
+	pub fn compute_hash<O: Encode>(&self, chain: &HashChain, patient: &O) -> Option<Hash32> {
+		match self.format {
+			medchain_primitives::FORMAT_V1 => Some(chain.link_hash(
+				patient,
+				self.format,
+				self.seq,
+				&self.prev_hash,
+				&(&self.author, self.hospital, &self.created_at, &self.record),
+			)),
+			_ => None,
+		}
+	}
 }
 
-/// The outcome of checking a storage provider's proof of possession of an entry's ciphertext
-/// against the keys and file parameters on chain ([`crate::Pallet::check_possession`]).
-#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo)]
-pub enum PossessionCheck {
-	/// The proof verifies under the authoring hospital's PDP key.
-	Valid,
-	/// The proof does not verify (wrong, forged, malformed or off-subgroup).
-	Invalid,
-	/// No entry at this position.
-	UnknownEntry,
-	/// The entry was erased; its ciphertext is no longer owed.
-	Erased,
-	/// The file parameters are not the ones the entry committed to.
-	FileParamsMismatch,
-	/// The authoring hospital is no longer registered.
-	UnknownHospital,
+impl<T: Config> ChainLink for EmrEntry<T> {
+	fn seq(&self) -> Seq {
+		self.seq
+	}
+	fn prev_hash(&self) -> &Hash32 {
+		&self.prev_hash
+	}
+	fn hash(&self) -> &Hash32 {
+		&self.entry_hash
+	}
+	fn recompute<O: Encode>(&self, chain: &HashChain, owner: &O) -> Option<Hash32> {
+		self.compute_hash(chain, owner)
+	}
 }

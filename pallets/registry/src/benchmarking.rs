@@ -26,6 +26,11 @@ fn full<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
 	BoundedVec::truncate_from(vec![byte; S::get() as usize])
 }
 
+/// The largest well-formed PDP key the bound allows (its check is the registration's cost).
+fn pdp_key<T: Config>() -> PdpKey<T> {
+	BoundedVec::truncate_from(crate::pdp_keys::pdp_key_of_len(T::MaxPdpKeyLen::get()))
+}
+
 fn attributes<T: Config>(count: u32) -> BoundedVec<Attribute<T>, T::MaxAttributes> {
 	BoundedVec::truncate_from(
 		(0..count).map(|i| full::<T::MaxAttributeLen>(i as u8)).collect::<alloc::vec::Vec<_>>(),
@@ -41,7 +46,7 @@ fn hospital<T: Config>(seed: u32) -> Result<HospitalId, BenchmarkError> {
 		record_service,
 		full::<T::MaxNameLen>(b'h'),
 		10,
-		full::<T::MaxPdpKeyLen>(7),
+		pdp_key::<T>(),
 		Some(account("validator", seed, 0)),
 	)
 	.map_err(|_| BenchmarkError::Stop("hospital registration failed"))?;
@@ -99,7 +104,7 @@ mod benchmarks {
 			record_service.clone(),
 			full::<T::MaxNameLen>(b'h'),
 			14,
-			full::<T::MaxPdpKeyLen>(7),
+			pdp_key::<T>(),
 			Some(account("validator", 0, 0)),
 		);
 		assert_eq!(HospitalOfRecordService::<T>::get(&record_service), Some(0));
@@ -116,7 +121,7 @@ mod benchmarks {
 			id,
 			Some(full::<T::MaxNameLen>(b'n')),
 			Some(12),
-			Some(full::<T::MaxPdpKeyLen>(8)),
+			Some(pdp_key::<T>()),
 			Some(Some(account("validator", 1, 0))),
 		);
 		assert_eq!(Hospitals::<T>::get(id).map(|h| h.grade), Some(12));

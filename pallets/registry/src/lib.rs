@@ -11,8 +11,10 @@
 //!
 //! - **hospitals**: the account of the hospital's record service (the only account that
 //!   appends the hospital's records), a display name, the grade 5..=14 that ABE policies
-//!   compare against, the PDP public key that proofs of its records verify under, and
-//!   optionally the account of its validator node;
+//!   compare against, the PDP public keys that proofs of its records verify under (by
+//!   version: a new key is added, older ones stay so that older records stay verifiable; every
+//!   key is decoded and subgroup-checked when it is registered), and optionally the account of
+//!   its validator node;
 //! - **doctors**: hospital, title 1..=4, departments and further ABE attributes;
 //! - **storage providers**: HTTP endpoint and operating hospital, if any;
 //! - **patients**: a pseudonymous account plus a 32-byte commitment to the identity escrow
@@ -42,16 +44,23 @@
 //! - [`Pallet::register_patient`], [`Pallet::revoke_patient`]
 //! - [`Pallet::start_key_epoch`], [`Pallet::set_public_parameters`]
 //!
-//! ### Public functions for other pallets
+//! ### For other pallets
+//!
+//! Other pallets never read this pallet's storage: the pallet implements the traits of
+//! `medchain-primitives` ([`medchain_primitives::HospitalRegistry`],
+//! [`medchain_primitives::DoctorRegistry`], [`medchain_primitives::ProviderRegistry`],
+//! [`medchain_primitives::PatientRegistry`], [`medchain_primitives::KeyServiceRegistry`]), which
+//! the runtime passes to the pallets that need them, and tells [`Config::OnRevoked`] of every
+//! revocation.
 //!
 //! - [`Pallet::role_of`]: the role an account holds, if any.
-//! - [`Pallet::active_hospital_of`], [`Pallet::active_doctor`], [`Pallet::active_provider`],
-//!   [`Pallet::is_active_patient`].
+//! - [`Pallet::active_hospital_of`], [`Pallet::active_provider`], [`Pallet::is_active_patient`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub use medchain_primitives::OnRevoked;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -60,12 +69,16 @@ pub use weights::WeightInfo;
 mod benchmarking;
 mod feeless;
 pub use feeless::{CheckFeeless, NOT_REGISTERED};
+#[cfg(any(feature = "runtime-benchmarks", test))]
+pub mod pdp_keys;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
+
+mod directory;
 
 /// The role an account holds on MedChain.
 #[derive(
@@ -82,12 +95,16 @@ pub mod weights;
 )]
 pub enum Role {
 	/// The record service of this hospital.
+	#[codec(index = 0)]
 	RecordService(HospitalId),
 	/// A doctor.
+	#[codec(index = 1)]
 	Doctor,
 	/// A storage provider.
+	#[codec(index = 2)]
 	Provider,
 	/// A patient.
+	#[codec(index = 3)]
 	Patient,
 }
 
@@ -97,9 +114,11 @@ pub mod pallet {
 
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
+	use medchain_primitives::OnRevoked;
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1 since PDP keys moved out of [`Hospital`] into
+	/// [`PdpKeys`] (the chain has not launched, so no migration from 0 exists).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -107,13 +126,12 @@ pub mod pallet {
 
 	/// Configuration of the registry.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The registrar: may register, update and revoke every actor.
 		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Told of every revocation, so that other pallets end what the revoked actor held.
+		type OnRevoked: OnRevoked<Self::AccountId>;
 
 		/// Maximum length of a hospital's name, in bytes.
 		#[pallet::constant]
@@ -156,6 +174,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Hospitals<T: Config> = StorageMap<_, Twox64Concat, HospitalId, Hospital<T>>;
 
+	/// Every PDP public key of each hospital, by version. A new key gets the next version and
+	/// older ones stay, so that records tagged under them stay verifiable.
+	#[pallet::storage]
+	pub type PdpKeys<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, HospitalId, Twox64Concat, PdpKeyVersion, PdpKey<T>>;
+
 	/// The hospital whose record service an account is.
 	#[pallet::storage]
 	pub type HospitalOfRecordService<T: Config> =
@@ -194,6 +218,8 @@ pub mod pallet {
 		HospitalRegistered { hospital: HospitalId, record_service: T::AccountId },
 		/// A hospital's name, grade, PDP key or validator changed.
 		HospitalUpdated { hospital: HospitalId },
+		/// A hospital's PDP public key `version` was registered and is now in force.
+		PdpKeyAdded { hospital: HospitalId, version: PdpKeyVersion },
 		/// A hospital was revoked.
 		HospitalRevoked { hospital: HospitalId },
 		/// A doctor was registered.
@@ -246,6 +272,11 @@ pub mod pallet {
 		KeyEpochOverflow,
 		/// The signed origin is neither the registrar nor the provider itself.
 		NotRegistrarOrProvider,
+		/// The PDP public key is not a well-formed key: its encoding is wrong, it has no sector,
+		/// or a point is off the curve, outside the prime-order subgroup or the identity.
+		InvalidPdpKey,
+		/// The hospital's PDP key versions are exhausted.
+		PdpKeyVersionOverflow,
 	}
 
 	#[pallet::hooks]
@@ -258,9 +289,17 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers a hospital whose record service signs as `record_service`.
+		/// Registers a hospital whose record service signs as `record_service`, with PDP public
+		/// key version 0.
 		///
-		/// Emits [`Event::HospitalRegistered`] with the new hospital's identifier.
+		/// The origin must be [`Config::RegistrarOrigin`]. The key is decoded and every point
+		/// subgroup-checked (host function `check_pdp_public_key`).
+		///
+		/// Emits [`Event::HospitalRegistered`] with the new hospital's identifier and
+		/// [`Event::PdpKeyAdded`].
+		///
+		/// ## Complexity
+		/// - O(s) in the key's number of sectors `s` (at most 256), for the key check.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_hospital())]
 		pub fn register_hospital(
@@ -274,6 +313,7 @@ pub mod pallet {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			ensure!(GRADES.contains(&grade), Error::<T>::InvalidGrade);
 			Self::ensure_no_role(&record_service)?;
+			Self::ensure_valid_pdp_key(&pdp_public_key)?;
 			let hospital = NextHospitalId::<T>::get();
 			let next = hospital.checked_add(1).ok_or(Error::<T>::HospitalIdOverflow)?;
 			Hospitals::<T>::insert(
@@ -282,21 +322,32 @@ pub mod pallet {
 					record_service: record_service.clone(),
 					name,
 					grade,
-					pdp_public_key,
+					pdp_key_version: 0,
 					validator,
 					registered_at: frame_system::Pallet::<T>::block_number(),
 					revoked_at: None,
 				},
 			);
+			PdpKeys::<T>::insert(hospital, 0, pdp_public_key);
 			HospitalOfRecordService::<T>::insert(&record_service, hospital);
 			Self::make_account_exist(&record_service);
 			NextHospitalId::<T>::put(next);
 			Self::deposit_event(Event::HospitalRegistered { hospital, record_service });
+			Self::deposit_event(Event::PdpKeyAdded { hospital, version: 0 });
 			Ok(())
 		}
 
-		/// Changes a hospital's name, grade, PDP public key or validator account; `None`
-		/// leaves a field as it is.
+		/// Changes a hospital's name, grade or validator account, or adds a PDP public key;
+		/// `None` leaves a field as it is.
+		///
+		/// The origin must be [`Config::RegistrarOrigin`]. A new PDP key is checked like at
+		/// registration and becomes the next version, in force for new records; the older
+		/// versions stay, so records tagged under them stay verifiable.
+		///
+		/// Emits [`Event::HospitalUpdated`], and [`Event::PdpKeyAdded`] for a new key.
+		///
+		/// ## Complexity
+		/// - O(s) in the new key's number of sectors `s` (at most 256), for the key check.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_hospital())]
 		pub fn update_hospital(
@@ -308,6 +359,10 @@ pub mod pallet {
 			validator: Option<Option<T::AccountId>>,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
+			if let Some(key) = &pdp_public_key {
+				Self::ensure_valid_pdp_key(key)?;
+			}
+			let mut added = None;
 			Hospitals::<T>::try_mutate(hospital, |entry| -> DispatchResult {
 				let entry = entry.as_mut().ok_or(Error::<T>::UnknownHospital)?;
 				ensure!(entry.revoked_at.is_none(), Error::<T>::HospitalRevoked);
@@ -319,7 +374,13 @@ pub mod pallet {
 					entry.name = name;
 				}
 				if let Some(key) = pdp_public_key {
-					entry.pdp_public_key = key;
+					let version = entry
+						.pdp_key_version
+						.checked_add(1)
+						.ok_or(Error::<T>::PdpKeyVersionOverflow)?;
+					PdpKeys::<T>::insert(hospital, version, key);
+					entry.pdp_key_version = version;
+					added = Some(version);
 				}
 				if let Some(validator) = validator {
 					entry.validator = validator;
@@ -327,6 +388,9 @@ pub mod pallet {
 				Ok(())
 			})?;
 			Self::deposit_event(Event::HospitalUpdated { hospital });
+			if let Some(version) = added {
+				Self::deposit_event(Event::PdpKeyAdded { hospital, version });
+			}
 			Ok(())
 		}
 
@@ -342,6 +406,7 @@ pub mod pallet {
 				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
 				Ok(())
 			})?;
+			T::OnRevoked::on_hospital_revoked(hospital);
 			Self::deposit_event(Event::HospitalRevoked { hospital });
 			Ok(())
 		}
@@ -412,6 +477,7 @@ pub mod pallet {
 				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
 				Ok(())
 			})?;
+			T::OnRevoked::on_doctor_revoked(&doctor);
 			Self::deposit_event(Event::DoctorRevoked { doctor });
 			Ok(())
 		}
@@ -477,6 +543,7 @@ pub mod pallet {
 				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
 				Ok(())
 			})?;
+			T::OnRevoked::on_provider_revoked(&provider);
 			Self::deposit_event(Event::ProviderRevoked { provider });
 			Ok(())
 		}
@@ -517,6 +584,7 @@ pub mod pallet {
 				entry.revoked_at = Some(frame_system::Pallet::<T>::block_number());
 				Ok(())
 			})?;
+			T::OnRevoked::on_patient_revoked(&patient);
 			Self::deposit_event(Event::PatientRevoked { patient });
 			Ok(())
 		}
@@ -629,6 +697,14 @@ pub mod pallet {
 			Ok(())
 		}
 
+		fn ensure_valid_pdp_key(key: &[u8]) -> DispatchResult {
+			ensure!(
+				medchain_io::medchain_crypto_host::check_pdp_public_key(key),
+				Error::<T>::InvalidPdpKey
+			);
+			Ok(())
+		}
+
 		fn ensure_valid_doctor(title: u8, departments: DepartmentSet) -> DispatchResult {
 			ensure!(TITLES.contains(&title), Error::<T>::InvalidTitle);
 			ensure!(departments >> MAX_DEPARTMENTS == 0, Error::<T>::InvalidDepartments);
@@ -650,6 +726,18 @@ pub mod pallet {
 					HospitalOfRecordService::<T>::get(&hospital.record_service) == Some(id),
 					"record service index does not point back to its hospital"
 				);
+				ensure!(
+					PdpKeys::<T>::iter_key_prefix(id).count() as u64
+						== u64::from(hospital.pdp_key_version).saturating_add(1),
+					"a hospital's PDP key versions are not 0 ..= its version in force"
+				);
+				ensure!(
+					PdpKeys::<T>::contains_key(id, hospital.pdp_key_version),
+					"a hospital's PDP key in force is missing"
+				);
+			}
+			for (id, _) in PdpKeys::<T>::iter_keys() {
+				ensure!(Hospitals::<T>::contains_key(id), "PDP key of an unknown hospital");
 			}
 			ensure!(
 				HospitalOfRecordService::<T>::iter().count() as u32 == hospitals,

@@ -22,6 +22,7 @@ impl frame_system::Config for Test {
 
 parameter_types! {
 	pub const MaxNameLen: u32 = 64;
+	/// A three-sector PDP key (96 + 1 + 3 · 48 bytes) fits.
 	pub const MaxPdpKeyLen: u32 = 256;
 	pub const MaxAttributes: u32 = 8;
 	pub const MaxAttributeLen: u32 = 32;
@@ -30,9 +31,45 @@ parameter_types! {
 	pub const MaxFeelessPerBlock: u32 = 2;
 }
 
+/// A revocation the registry announced.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Revoked {
+	Hospital(u32),
+	Doctor(u64),
+	Provider(u64),
+	Patient(u64),
+}
+
+std::thread_local! {
+	static REVOKED: core::cell::RefCell<Vec<Revoked>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// The revocations announced so far in this test.
+pub fn revoked() -> Vec<Revoked> {
+	REVOKED.with(|r| r.borrow().clone())
+}
+
+/// Records every revocation it is told of.
+pub struct RecordRevocations;
+
+impl medchain_primitives::OnRevoked<u64> for RecordRevocations {
+	fn on_hospital_revoked(hospital: u32) {
+		REVOKED.with(|r| r.borrow_mut().push(Revoked::Hospital(hospital)));
+	}
+	fn on_doctor_revoked(doctor: &u64) {
+		REVOKED.with(|r| r.borrow_mut().push(Revoked::Doctor(*doctor)));
+	}
+	fn on_provider_revoked(provider: &u64) {
+		REVOKED.with(|r| r.borrow_mut().push(Revoked::Provider(*provider)));
+	}
+	fn on_patient_revoked(patient: &u64) {
+		REVOKED.with(|r| r.borrow_mut().push(Revoked::Patient(*patient)));
+	}
+}
+
 impl pallet_registry::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type RegistrarOrigin = EnsureRoot<u64>;
+	type OnRevoked = RecordRevocations;
 	type MaxNameLen = MaxNameLen;
 	type MaxPdpKeyLen = MaxPdpKeyLen;
 	type MaxAttributes = MaxAttributes;

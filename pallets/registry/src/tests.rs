@@ -22,10 +22,24 @@ fn register_hospital(record_service: u64, grade: u8) -> HospitalId {
 		record_service,
 		bounded(b"General Hospital"),
 		grade,
-		bounded(&[1u8; 96]),
+		pdp_key(),
 		None,
 	));
 	id
+}
+
+/// A well-formed PDP key of the most sectors the mock's bound allows.
+fn pdp_key() -> BoundedVec<u8, MaxPdpKeyLen> {
+	bounded(&crate::pdp_keys::pdp_key_of_len(MaxPdpKeyLen::get()))
+}
+
+/// A real PDP key of one sector from the crypto crate.
+fn real_pdp_key(seed: u64) -> BoundedVec<u8, MaxPdpKeyLen> {
+	use codec::Encode;
+	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+	let mut rng = ChaCha20Rng::seed_from_u64(seed);
+	let key = medchain_crypto::pdp::PdpSecretKey::generate(1, &mut rng).unwrap().public_key();
+	bounded(&key.encode())
 }
 
 fn attrs(list: &[&[u8]]) -> BoundedVec<Attribute<Test>, MaxAttributes> {
@@ -486,4 +500,157 @@ mod feeless {
 			check_invariants();
 		});
 	}
+}
+
+#[test]
+fn malformed_pdp_keys_are_refused() {
+	new_test_ext().execute_with(|| {
+		let register = |key: &[u8]| {
+			Registry::register_hospital(
+				RuntimeOrigin::root(),
+				RECORD_SERVICE,
+				bounded(b"x"),
+				10,
+				bounded(key),
+				None,
+			)
+		};
+		// Empty, 96 arbitrary bytes (what the registry accepted before), a point off the curve.
+		assert_noop!(register(&[]), Error::<Test>::InvalidPdpKey);
+		assert_noop!(register(&[1u8; 96]), Error::<Test>::InvalidPdpKey);
+		let mut corrupted = pdp_key().to_vec();
+		corrupted[120] ^= 0x04;
+		assert_noop!(register(&corrupted), Error::<Test>::InvalidPdpKey);
+		assert_ok!(register(&real_pdp_key(1)));
+
+		let id = 0;
+		assert_noop!(
+			Registry::update_hospital(
+				RuntimeOrigin::root(),
+				id,
+				None,
+				None,
+				Some(bounded(&corrupted)),
+				None
+			),
+			Error::<Test>::InvalidPdpKey
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_new_pdp_key_is_a_new_version_and_old_ones_stay() {
+	use medchain_primitives::HospitalRegistry;
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 10);
+		assert_eq!(
+			Registry::active_record_service(&RECORD_SERVICE).map(|s| s.pdp_key_version),
+			Some(0)
+		);
+		let second = real_pdp_key(2);
+		assert_ok!(Registry::update_hospital(
+			RuntimeOrigin::root(),
+			id,
+			None,
+			None,
+			Some(second.clone()),
+			None
+		));
+		System::assert_last_event(Event::PdpKeyAdded { hospital: id, version: 1 }.into());
+		assert_eq!(Hospitals::<Test>::get(id).unwrap().pdp_key_version, 1);
+		assert_eq!(
+			<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 0),
+			Some(pdp_key().to_vec())
+		);
+		assert_eq!(<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 1), Some(second.to_vec()));
+		assert_eq!(<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 2), None);
+		assert_eq!(
+			Registry::active_record_service(&RECORD_SERVICE).map(|s| s.pdp_key_version),
+			Some(1)
+		);
+		check_invariants();
+		// A missing older version breaks the invariant.
+		PdpKeys::<Test>::remove(id, 0);
+		assert!(Registry::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn the_directory_answers_for_every_role() {
+	use medchain_primitives::{
+		DoctorRegistry, DoctorStanding, KeyServiceRegistry, PatientRegistry, ProviderRegistry,
+	};
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 12);
+		assert_ok!(Registry::register_doctor(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			id,
+			3,
+			1 << 4,
+			attrs(&[b"surgeon"])
+		));
+		let info = <Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR).unwrap();
+		assert_eq!(
+			(info.hospital, info.hospital_grade, info.title, info.departments),
+			(id, 12, 3, 1 << 4)
+		);
+		assert_eq!(info.attributes, vec![b"surgeon".to_vec()]);
+		assert_eq!(
+			<Registry as DoctorRegistry<u64>>::active_doctor(&PATIENT),
+			Err(DoctorStanding::NotRegistered)
+		);
+		assert_ok!(Registry::register_provider(RuntimeOrigin::root(), PROVIDER, Some(id), bounded(b"http://p")));
+		assert_eq!(
+			<Registry as ProviderRegistry<u64>>::active_provider(&PROVIDER).map(|p| p.operator),
+			Some(Some(id))
+		);
+		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [7; 32]));
+		assert!(<Registry as PatientRegistry<u64>>::is_active_patient(&PATIENT));
+		assert_eq!(Registry::current_key_epoch(), None);
+		assert_ok!(Registry::start_key_epoch(RuntimeOrigin::root()));
+		assert_eq!(Registry::current_key_epoch(), Some(0));
+		assert_eq!(Registry::key_service(), None);
+
+		assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), id));
+		assert_eq!(
+			<Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR),
+			Err(DoctorStanding::HospitalRevoked)
+		);
+		assert!(Registry::active_record_service(&RECORD_SERVICE).is_none());
+		assert!(Registry::hospital_exists(id));
+		assert_ok!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR));
+		assert_eq!(
+			<Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR),
+			Err(DoctorStanding::Revoked)
+		);
+		assert!(Registry::doctor_exists(&DOCTOR));
+	});
+}
+
+#[test]
+fn revocations_reach_the_listeners() {
+	new_test_ext().execute_with(|| {
+		let id = register_hospital(RECORD_SERVICE, 12);
+		assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 1, 0, attrs(&[])));
+		assert_ok!(Registry::register_provider(RuntimeOrigin::root(), PROVIDER, None, bounded(b"p")));
+		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [7; 32]));
+		assert_ok!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR));
+		assert_ok!(Registry::revoke_provider(RuntimeOrigin::root(), PROVIDER));
+		assert_ok!(Registry::revoke_patient(RuntimeOrigin::root(), PATIENT));
+		assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), id));
+		assert_eq!(
+			revoked(),
+			vec![
+				Revoked::Doctor(DOCTOR),
+				Revoked::Provider(PROVIDER),
+				Revoked::Patient(PATIENT),
+				Revoked::Hospital(id),
+			]
+		);
+		// A refused revocation tells nobody.
+		assert!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR).is_err());
+		assert_eq!(revoked().len(), 4);
+	});
 }

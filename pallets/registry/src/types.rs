@@ -7,12 +7,7 @@ use scale_info::TypeInfo;
 
 use crate::Config;
 
-/// A hospital's identifier, assigned in registration order from 0.
-pub type HospitalId = u32;
-
-/// A set of departments: bit `d` stands for department `d` (0 ≤ d < [`MAX_DEPARTMENTS`]), the
-/// 37 department positions of the SHVE schema.
-pub type DepartmentSet = u64;
+pub use medchain_primitives::{DepartmentSet, HospitalId, PdpKeyVersion};
 
 /// Number of departments the schema knows (the 37 department bits of DESIGN.md's SHVE schema).
 pub const MAX_DEPARTMENTS: u32 = 37;
@@ -22,6 +17,10 @@ pub const GRADES: core::ops::RangeInclusive<u8> = 5..=14;
 
 /// Lowest and highest doctor titles (S2's titles 1..=4).
 pub const TITLES: core::ops::RangeInclusive<u8> = 1..=4;
+
+/// A hospital's PDP public key: the SCALE encoding of a `medchain_crypto::pdp::PdpPublicKey`,
+/// checked when it is registered.
+pub type PdpKey<T> = BoundedVec<u8, <T as Config>::MaxPdpKeyLen>;
 
 /// A doctor's attribute as the ABE policies name it (for example `emergency`), UTF-8.
 pub type Attribute<T> = BoundedVec<u8, <T as Config>::MaxAttributeLen>;
@@ -48,8 +47,11 @@ pub struct Hospital<T: Config> {
 	pub name: BoundedVec<u8, T::MaxNameLen>,
 	/// Grade 5..=14; ABE policies compare against it (`grade>=g`).
 	pub grade: u8,
-	/// The public key with which anyone verifies PDP proofs of this hospital's records.
-	pub pdp_public_key: BoundedVec<u8, T::MaxPdpKeyLen>,
+	/// The version of the hospital's PDP public key in force ([`crate::PdpKeys`]): its record
+	/// service tags new records under it. The keys themselves (12 KB each) live in their own
+	/// map, so that the feeless check and every append, which read this record, do not decode
+	/// them.
+	pub pdp_key_version: PdpKeyVersion,
 	/// The account of the hospital's validator node, if the hospital stands as a validator.
 	pub validator: Option<T::AccountId>,
 	/// Block of registration.

@@ -17,6 +17,8 @@
 //! - [`medchain_crypto_host::verify_shve_fulfilment`]: token signature plus a batch of claims,
 //!   `Ok(())` or the first reason it fails ([`FulfilmentError`]).
 //! - [`medchain_crypto_host::verify_pdp`]: a PDP proof for a challenge seed.
+//! - [`medchain_crypto_host::check_pdp_public_key`]: whether a hospital's PDP public key is
+//!   well formed (every point decoded and subgroup-checked), when it is registered.
 //! - [`HostFunctions`]: the host-function set the node's executor and benchmark CLI register.
 //!
 //! Cost: ABE policy evaluation stays in wasm (pure logic over a few dozen attributes, microseconds),
@@ -87,6 +89,18 @@ pub trait MedchainCryptoHost {
 	) -> bool {
 		medchain_crypto::pdp::verify_encoded(public_key, file_params, seed, proof)
 	}
+
+	/// Whether `public_key` is the exact SCALE encoding of a `medchain_crypto::pdp::PdpPublicKey`
+	/// with at least one sector whose points all decompress, lie in their prime-order subgroups
+	/// and are not the identity: the registry refuses any other key, so that a hospital cannot
+	/// register bytes no proof will ever verify against.
+	fn check_pdp_public_key(public_key: PassFatPointerAndRead<&[u8]>) -> bool {
+		use codec::DecodeAll;
+		let Ok(key) = medchain_crypto::pdp::PdpPublicKey::decode_all(&mut &public_key[..]) else {
+			return false;
+		};
+		!key.u.is_empty() && medchain_crypto::pdp::PreparedPdpKey::new(&key).is_some()
+	}
 }
 
 /// The host functions of this crate, for the node's executor and benchmark CLI.
@@ -95,3 +109,5 @@ pub type HostFunctions = medchain_crypto_host::HostFunctions;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod pdp_key_tests;

@@ -3,7 +3,14 @@
 use frame_support::parameter_types;
 use frame_system::EnsureRoot;
 
-use super::{AccountId, BlockNumber, Runtime};
+use super::{AccountId, BlockNumber, Registry, Runtime};
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helpers;
+
+/// The registrar (DESIGN.md: S1's PKG, S2's KMC), declared once for every pallet that asks for
+/// it: Root (sudo) in development; a hospital collective in production.
+pub type RegistrarOrigin = EnsureRoot<AccountId>;
 
 parameter_types! {
 	/// Hospital display names: 128 bytes of UTF-8.
@@ -56,9 +63,9 @@ parameter_types! {
 }
 
 impl pallet_medchain_registry::Config for Runtime {
-	type RuntimeEvent = super::RuntimeEvent;
-	/// Root (sudo) in development; a hospital collective in production.
-	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type RegistrarOrigin = RegistrarOrigin;
+	/// Nobody listens yet; the audit and scoring pallets will.
+	type OnRevoked = ();
 	type MaxNameLen = MaxNameLen;
 	type MaxPdpKeyLen = MaxPdpKeyLen;
 	type MaxAttributes = MaxAttributes;
@@ -70,19 +77,29 @@ impl pallet_medchain_registry::Config for Runtime {
 }
 
 impl pallet_medchain_emr::Config for Runtime {
-	type RuntimeEvent = super::RuntimeEvent;
 	/// The registrar may erase any entry.
-	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type RegistrarOrigin = RegistrarOrigin;
+	type Hospitals = Registry;
+	type Providers = Registry;
+	type Patients = Registry;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxBatch = MaxEmrBatch;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
 	type WeightInfo = pallet_medchain_emr::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::Registrar;
 }
 
 impl pallet_medchain_access::Config for Runtime {
-	type RuntimeEvent = super::RuntimeEvent;
+	type Doctors = Registry;
+	type Patients = Registry;
+	type Providers = Registry;
+	type Hospitals = Registry;
+	type KeyService = Registry;
+	type Emr = super::Emr;
+	type MaxHostedPerProvider = MaxHostedPerProvider;
 	type MaxPurposeLen = MaxPurposeLen;
 	type MaxRecordsPerRequest = MaxRecordsPerRequest;
 	type MaxConsentsPerPatient = MaxConsentsPerPatient;
@@ -90,4 +107,6 @@ impl pallet_medchain_access::Config for Runtime {
 	type MaxBreakGlassDuration = MaxBreakGlassDuration;
 	type GrantLifetime = GrantLifetime;
 	type WeightInfo = pallet_medchain_access::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::Registrar;
 }

@@ -1,0 +1,82 @@
+//! The registry's answers to other pallets: the traits of `medchain-primitives`, which the
+//! runtime passes to the EMR and access pallets (and later the audit and scoring pallets), so
+//! that none of them reads this pallet's storage.
+
+use alloc::vec::Vec;
+use medchain_primitives::{
+	DoctorInfo, DoctorRegistry, DoctorStanding, HospitalId, HospitalRegistry, KeyServiceInfo,
+	KeyServiceRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo, ProviderRegistry,
+	RecordServiceInfo,
+};
+
+use crate::{
+	Config, CurrentKeyEpoch, Doctors, HospitalOfRecordService, Hospitals, Pallet, Parameters,
+	PdpKeys, Providers,
+};
+
+impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {
+	fn is_active_patient(who: &T::AccountId) -> bool {
+		Pallet::<T>::is_active_patient(who)
+	}
+}
+
+impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
+	fn active_provider(who: &T::AccountId) -> Option<ProviderInfo> {
+		Pallet::<T>::active_provider(who).map(|p| ProviderInfo { operator: p.operator })
+	}
+}
+
+impl<T: Config> HospitalRegistry<T::AccountId> for Pallet<T> {
+	fn active_record_service(who: &T::AccountId) -> Option<RecordServiceInfo> {
+		let hospital = HospitalOfRecordService::<T>::get(who)?;
+		Hospitals::<T>::get(hospital)
+			.filter(|h| h.revoked_at.is_none())
+			.map(|h| RecordServiceInfo { hospital, pdp_key_version: h.pdp_key_version })
+	}
+
+	fn hospital_exists(hospital: HospitalId) -> bool {
+		Hospitals::<T>::contains_key(hospital)
+	}
+
+	fn pdp_public_key(hospital: HospitalId, version: PdpKeyVersion) -> Option<Vec<u8>> {
+		PdpKeys::<T>::get(hospital, version).map(|key| key.into_inner())
+	}
+}
+
+impl<T: Config> DoctorRegistry<T::AccountId> for Pallet<T> {
+	fn active_doctor(who: &T::AccountId) -> Result<DoctorInfo, DoctorStanding> {
+		let doctor = Doctors::<T>::get(who).ok_or(DoctorStanding::NotRegistered)?;
+		if doctor.revoked_at.is_some() {
+			return Err(DoctorStanding::Revoked);
+		}
+		let hospital =
+			Hospitals::<T>::get(doctor.hospital).ok_or(DoctorStanding::UnknownHospital)?;
+		if hospital.revoked_at.is_some() {
+			return Err(DoctorStanding::HospitalRevoked);
+		}
+		Ok(DoctorInfo {
+			hospital: doctor.hospital,
+			hospital_grade: hospital.grade,
+			title: doctor.title,
+			departments: doctor.departments,
+			attributes: doctor.attributes.into_iter().map(|a| a.into_inner()).collect(),
+		})
+	}
+
+	fn doctor_exists(who: &T::AccountId) -> bool {
+		Doctors::<T>::contains_key(who)
+	}
+}
+
+impl<T: Config> KeyServiceRegistry for Pallet<T> {
+	fn current_key_epoch() -> Option<u32> {
+		CurrentKeyEpoch::<T>::get().map(|epoch| epoch.index)
+	}
+
+	fn key_service() -> Option<KeyServiceInfo> {
+		Parameters::<T>::get().map(|p| KeyServiceInfo {
+			token_signing_key: p.token_signing_key,
+			shve_schema: p.shve_schema,
+		})
+	}
+}

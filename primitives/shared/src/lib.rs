@@ -1,0 +1,49 @@
+//! # MedChain primitives
+//!
+//! ## Overview
+//!
+//! The types and traits MedChain's pallets share, so that they meet through interfaces and
+//! never through each other's storage (DESIGN.md "On-chain"). The registry implements the actor
+//! traits, the EMR pallet implements [`EmrIndex`], the runtime wires them into the pallets that
+//! need them, and each pallet's mock runtime implements only what that pallet asks for, as
+//! `pallet-collator-selection` asks only for a `ValidatorRegistration`.
+//!
+//! ## Interface
+//!
+//! - [`actors`]: who is an active hospital, record service, doctor, provider or patient, a
+//!   hospital's PDP keys by version, the key service's public parameters, and
+//!   [`OnRevoked`], the hook through which later pallets learn of revocations.
+//! - [`emr`]: what other pallets may know of an EMR entry ([`EntryInfo`]) and the entries a
+//!   provider hosts for a patient ([`EmrIndex`]).
+//! - [`chain`]: the one hash-chain helper of the EMR chain, the access chain and the audit log
+//!   ([`HashChain`], [`ChainVerification`]).
+//! - [`Seq`], [`Hash32`], [`HospitalId`], [`PdpKeyVersion`], [`DepartmentSet`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod actors;
+pub mod chain;
+pub mod emr;
+
+pub use actors::*;
+pub use chain::{ChainLink, ChainVerification, HashChain, FORMAT_V1};
+pub use emr::{EmrIndex, EntryInfo, PossessionCheck};
+
+/// Position of a record in its chain (EMR entries, access records), from 0.
+pub type Seq = u32;
+
+/// A 32-byte hash (BLAKE2b-256 for chain links, SHA-256 or BLAKE2b for content hashes).
+pub type Hash32 = [u8; 32];
+
+/// A hospital's identifier, assigned in registration order from 0.
+pub type HospitalId = u32;
+
+/// The version of one of a hospital's PDP public keys, from 0; a new key gets the next one, so
+/// entries tagged under an older key stay verifiable.
+pub type PdpKeyVersion = u32;
+
+/// A set of departments: bit `d` stands for department `d` (the 37 department positions of the
+/// SHVE schema).
+pub type DepartmentSet = u64;

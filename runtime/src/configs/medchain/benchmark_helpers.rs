@@ -1,0 +1,154 @@
+//! The state MedChain's pallet benchmarks need, set up through the registry and EMR pallets'
+//! own calls (the pallets themselves do not depend on each other, so their benchmarks ask the
+//! runtime for it).
+
+use alloc::vec::Vec;
+use frame_support::{traits::Get, BoundedVec};
+use frame_system::RawOrigin;
+use medchain_primitives::{DepartmentSet, HospitalId, Seq};
+
+use super::{MaxAttributeLen, MaxAttributes, MaxPdpKeyLen, MaxPolicyLen};
+use crate::{AccountId, Emr, Registry, Runtime};
+
+/// Registers and appends as the registrar and a hospital's record service would.
+pub struct Registrar;
+
+/// Reports a setup call that failed: the benchmark that needed it then fails its own checks.
+fn check(result: sp_runtime::DispatchResult, what: &str) {
+	if let Err(error) = result {
+		frame_support::defensive!((what, error));
+	}
+}
+
+fn registrar() -> crate::RuntimeOrigin {
+	RawOrigin::Root.into()
+}
+
+/// Registers a hospital of `grade` with record service `service` and the largest well-formed
+/// PDP key; returns its id.
+fn hospital(service: &AccountId, grade: u8) -> HospitalId {
+	let id = pallet_medchain_registry::NextHospitalId::<Runtime>::get();
+	let key = pallet_medchain_registry::pdp_keys::pdp_key_of_len(MaxPdpKeyLen::get());
+	check(
+		Registry::register_hospital(
+			registrar(),
+			service.clone(),
+			BoundedVec::truncate_from(b"benchmark hospital".to_vec()),
+			grade,
+			BoundedVec::truncate_from(key),
+			None,
+		),
+		"hospital registration",
+	);
+	id
+}
+
+impl pallet_medchain_emr::BenchmarkHelper<AccountId> for Registrar {
+	fn register_record_service(service: &AccountId) -> HospitalId {
+		hospital(service, 10)
+	}
+
+	fn register_provider(provider: &AccountId, operator: Option<HospitalId>) {
+		check(
+			Registry::register_provider(registrar(), provider.clone(), operator, BoundedVec::new()),
+			"provider registration",
+		);
+	}
+
+	fn register_patient(patient: &AccountId) {
+		check(Registry::register_patient(registrar(), patient.clone(), [1; 32]), "patient");
+	}
+}
+
+impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
+	fn register_hospital(grade: u8) -> HospitalId {
+		let id = pallet_medchain_registry::NextHospitalId::<Runtime>::get();
+		hospital(&frame_benchmarking::account("access-hospital", id, 0), grade)
+	}
+
+	fn register_doctor(
+		doctor: &AccountId,
+		hospital: HospitalId,
+		title: u8,
+		departments: DepartmentSet,
+		attributes: Vec<Vec<u8>>,
+	) {
+		let attributes = attributes
+			.into_iter()
+			.map(BoundedVec::truncate_from)
+			.collect::<Vec<_>>();
+		check(
+			Registry::register_doctor(
+				registrar(),
+				doctor.clone(),
+				hospital,
+				title,
+				departments,
+				BoundedVec::truncate_from(attributes),
+			),
+			"doctor registration",
+		);
+	}
+
+	fn register_provider(provider: &AccountId) {
+		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId>>::register_provider(provider, None)
+	}
+
+	fn register_patient(patient: &AccountId) {
+		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId>>::register_patient(patient)
+	}
+
+	fn start_key_epoch() {
+		check(Registry::start_key_epoch(registrar()), "key epoch");
+	}
+
+	fn set_key_service(token_signing_key: [u8; 32], shve_schema: u16) {
+		check(
+			Registry::set_public_parameters(
+				registrar(),
+				BoundedVec::new(),
+				token_signing_key,
+				shve_schema,
+			),
+			"public parameters",
+		);
+	}
+
+	fn append_entry(
+		patient: &AccountId,
+		provider: &AccountId,
+		shve_commitment: [u8; 32],
+		policy: Vec<u8>,
+	) -> Seq {
+		// One authoring hospital for all entries, registered on first use.
+		let author: AccountId = frame_benchmarking::account("access-author", 0, 0);
+		if pallet_medchain_registry::HospitalOfRecordService::<Runtime>::get(&author).is_none() {
+			hospital(&author, 10);
+		}
+		let seq = Emr::chain_length(patient);
+		let record = pallet_medchain_emr::NewEntry::<Runtime> {
+			provider: provider.clone(),
+			locator: BoundedVec::new(),
+			ciphertext_hash: [1; 32],
+			size: 1,
+			pdp_file: pallet_medchain_emr::PdpFile { blocks: 1, params_hash: [2; 32], key_version: 0 },
+			shve_commitment,
+			policy: BoundedVec::truncate_from(policy),
+			description: BoundedVec::new(),
+			supersedes: None,
+		};
+		check(
+			Emr::append_record(RawOrigin::Signed(author).into(), patient.clone(), record),
+			"EMR append",
+		);
+		seq
+	}
+
+	fn max_policy_len() -> u32 {
+		MaxPolicyLen::get()
+	}
+
+	fn max_attributes() -> (u32, u32) {
+		(MaxAttributes::get(), MaxAttributeLen::get())
+	}
+}
