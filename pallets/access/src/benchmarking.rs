@@ -1,4 +1,5 @@
-//! Benchmarks of the access-record chain, each call in its worst case.
+//! Benchmarks of the access-record chain, each call in its worst case, and the
+//! [`BenchmarkHelper`] through which the runtime sets up the other pallets' state they need.
 //!
 //! Common worst case of decisions: a doctor of the highest title with every department and the
 //! most (longest) registry attributes, a key epoch in force, a patient in explicit consent mode
@@ -10,7 +11,7 @@
 //! `fulfil_search(n)`: the provider hosts `n` entries and claims all of them to match, so each
 //! is decided and granted. The token is a real ed25519 signature by a key in the benchmark
 //! keystore (`sp_io::crypto::ed25519_sign` over `TOKEN_SIGNING_CONTEXT || SCALE(body)`, exactly
-//! what `medchain_crypto::shve::sign_token` signs), published as the registry's token-signing
+//! what `medchain_crypto::shve::sign_token` signs), published as the key service's token-signing
 //! key. The ciphertexts are real inputs to the real host function, built without AES (which the
 //! runtime lacks): each has the maximum 128 slots, the token fixes all 128 (so matching XORs
 //! every slot), the slots of each ciphertext XOR to zero and the token's `d0` is zero, so
@@ -23,19 +24,49 @@ use super::*;
 use alloc::{string::String, vec, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{EnsureOrigin, Get},
-	BoundedVec,
-};
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use medchain_crypto::shve::{
 	ShveCiphertext, ShveTokenBody, SignedToken, MAX_SHVE_LEN, SCHEMA_DEPARTMENTS,
 	TOKEN_SIGNING_CONTEXT,
 };
-use pallet_medchain_emr::{NewEntry, Pallet as Emr, PdpFile};
-use pallet_medchain_registry::{Pallet as Registry, MAX_DEPARTMENTS};
+use medchain_primitives::{DepartmentSet, HospitalId, Seq};
 use sp_core::{crypto::KeyTypeId, ed25519};
 use sp_runtime::Saturating;
+
+/// What the benchmarks need of the other pallets, implemented by the runtime over the registry
+/// and the EMR pallet (and by the mock over its test state).
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers an active hospital of `grade`; returns its id.
+	fn register_hospital(grade: u8) -> HospitalId;
+	/// Registers `doctor` as an active doctor of `hospital`.
+	fn register_doctor(
+		doctor: &AccountId,
+		hospital: HospitalId,
+		title: u8,
+		departments: DepartmentSet,
+		attributes: Vec<Vec<u8>>,
+	);
+	/// Registers `provider` as an active storage provider operated by no hospital.
+	fn register_provider(provider: &AccountId);
+	/// Registers `patient` as an active patient.
+	fn register_patient(patient: &AccountId);
+	/// Starts the next key epoch.
+	fn start_key_epoch();
+	/// Publishes the key service's token-signing key and SHVE schema.
+	fn set_key_service(token_signing_key: [u8; 32], shve_schema: u16);
+	/// Appends an entry hosted by `provider` to `patient`'s EMR chain; returns its position.
+	fn append_entry(
+		patient: &AccountId,
+		provider: &AccountId,
+		shve_commitment: [u8; 32],
+		policy: Vec<u8>,
+	) -> Seq;
+	/// The longest policy an EMR entry may carry, in bytes.
+	fn max_policy_len() -> u32;
+	/// Largest number of registry attributes a doctor may have, and the longest one, in bytes.
+	fn max_attributes() -> (u32, u32);
+}
 
 /// Key type of the benchmark's token-signing key in the keystore.
 const TOKEN_KEY_TYPE: KeyTypeId = KeyTypeId(*b"mdtk");
@@ -45,70 +76,41 @@ const AES_ZERO_OF_ZERO: [u8; 16] = [
 	0x66, 0xe9, 0x4b, 0xd4, 0xef, 0x8a, 0x2c, 0x3b, 0x88, 0x4c, 0xfa, 0x59, 0xca, 0x34, 0x2b, 0x2e,
 ];
 
-fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
-	<T as pallet_medchain_registry::Config>::RegistrarOrigin::try_successful_origin()
-		.map_err(|_| BenchmarkError::Weightless)
-}
-
 fn full<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
 	BoundedVec::truncate_from(vec![byte; S::get() as usize])
 }
 
 /// The actors of every benchmark.
 struct Actors<T: Config> {
-	service: T::AccountId,
+	hospital: HospitalId,
 	doctor: T::AccountId,
 	provider: T::AccountId,
 	patient: T::AccountId,
 }
 
-/// A grade-14 hospital, its record service, a title-4 doctor with every department and the
-/// most registry attributes (`emergency` first), a provider, a patient and key epoch 0.
-fn actors<T: Config>() -> Result<Actors<T>, BenchmarkError> {
-	let service: T::AccountId = account("record-service", 0, 0);
+/// A grade-14 hospital, a title-4 doctor with every department and the most registry
+/// attributes of the longest length (`emergency` first), a provider, a patient and key
+/// epoch 0.
+fn actors<T: Config>() -> Actors<T> {
 	let doctor: T::AccountId = account("doctor", 0, 0);
 	let provider: T::AccountId = account("provider", 0, 0);
 	let patient: T::AccountId = account("patient", 0, 0);
-	Registry::<T>::register_hospital(
-		registrar::<T>()?,
-		service.clone(),
-		BoundedVec::new(),
-		14,
-		BoundedVec::new(),
-		None,
-	)
-	.map_err(|_| BenchmarkError::Stop("hospital registration failed"))?;
-	let max_len = <T as pallet_medchain_registry::Config>::MaxAttributeLen::get() as usize;
+	let hospital = T::BenchmarkHelper::register_hospital(14);
+	let (max_attributes, max_len) = T::BenchmarkHelper::max_attributes();
 	let mut attributes = vec![EMERGENCY_ATTRIBUTE.as_bytes().to_vec()];
-	for i in 1..<T as pallet_medchain_registry::Config>::MaxAttributes::get() {
-		let mut attribute = vec![b'a'; max_len];
+	for i in 1..max_attributes {
+		let mut attribute = vec![b'a'; max_len as usize];
 		if let Some(first) = attribute.first_mut() {
 			*first = b'b'.saturating_add(i as u8 % 20);
 		}
 		attributes.push(attribute);
 	}
-	let attributes = attributes
-		.into_iter()
-		.map(|attribute| BoundedVec::try_from(attribute).map_err(|_| ()))
-		.collect::<Result<Vec<_>, ()>>()
-		.and_then(|list| BoundedVec::try_from(list).map_err(|_| ()))
-		.map_err(|_| BenchmarkError::Stop("attributes exceed the registry's bounds"))?;
-	Registry::<T>::register_doctor(
-		registrar::<T>()?,
-		doctor.clone(),
-		0,
-		4,
-		(1u64 << MAX_DEPARTMENTS) - 1,
-		attributes,
-	)
-	.map_err(|_| BenchmarkError::Stop("doctor registration failed"))?;
-	Registry::<T>::register_provider(registrar::<T>()?, provider.clone(), None, BoundedVec::new())
-		.map_err(|_| BenchmarkError::Stop("provider registration failed"))?;
-	Registry::<T>::register_patient(registrar::<T>()?, patient.clone(), [1; 32])
-		.map_err(|_| BenchmarkError::Stop("patient registration failed"))?;
-	Registry::<T>::start_key_epoch(registrar::<T>()?)
-		.map_err(|_| BenchmarkError::Stop("key epoch failed"))?;
-	Ok(Actors { service, doctor, provider, patient })
+	let departments: DepartmentSet = (1u64 << MAX_DEPARTMENTS).saturating_sub(1);
+	T::BenchmarkHelper::register_doctor(&doctor, hospital, 4, departments, attributes);
+	T::BenchmarkHelper::register_provider(&provider);
+	T::BenchmarkHelper::register_patient(&patient);
+	T::BenchmarkHelper::start_key_epoch();
+	Actors { hospital, doctor, provider, patient }
 }
 
 /// Explicit consent mode with a grant covering the doctor through their last department, so a
@@ -140,8 +142,8 @@ fn filler(i: u32) -> String {
 /// ... or S or ... or title>=4)` with up to 15 unsatisfied pairs `P = (a and b)` and 15
 /// unsatisfied single leaves `S` (47 leaves and 64 nodes at most, the policy bounds), satisfied
 /// by a title-4 doctor in epoch 0 through its last branch only.
-fn worst_policy<T: Config>() -> Result<BoundedVec<u8, T::MaxPolicyLen>, BenchmarkError> {
-	let max = <T as pallet_medchain_emr::Config>::MaxPolicyLen::get() as usize;
+fn worst_policy<T: Config>() -> Result<Vec<u8>, BenchmarkError> {
+	let max = T::BenchmarkHelper::max_policy_len() as usize;
 	let (head, tail) = ("epoch:0 and (", "title>=4)");
 	let mut middle = String::new();
 	let (mut pairs, mut singles, mut leaves) = (0u32, 0u32, 0u32);
@@ -164,8 +166,10 @@ fn worst_policy<T: Config>() -> Result<BoundedVec<u8, T::MaxPolicyLen>, Benchmar
 	let text = alloc::format!("{head}{middle}{tail}");
 	medchain_crypto::abe::Policy::parse(&text)
 		.map_err(|_| BenchmarkError::Stop("benchmark policy does not parse"))?;
-	BoundedVec::try_from(text.into_bytes())
-		.map_err(|_| BenchmarkError::Stop("MaxPolicyLen too small for any policy"))
+	if text.len() > max {
+		return Err(BenchmarkError::Stop("MaxPolicyLen too small for any policy"));
+	}
+	Ok(text.into_bytes())
 }
 
 /// Ciphertext `i`: 128 slots (the maximum) whose XOR is zero.
@@ -193,22 +197,12 @@ fn host_entries<T: Config>(a: &Actors<T>, n: u32) -> Result<Vec<ShveCiphertext>,
 	let mut ciphertexts = Vec::new();
 	for i in 0..n {
 		let ciphertext = ciphertext(i);
-		Emr::<T>::append_record(
-			RawOrigin::Signed(a.service.clone()).into(),
-			a.patient.clone(),
-			NewEntry {
-				provider: a.provider.clone(),
-				locator: BoundedVec::new(),
-				ciphertext_hash: sp_io::hashing::blake2_256(&i.encode()),
-				size: 1,
-				pdp_file: PdpFile { blocks: 1, params_hash: [0; 32] },
-				shve_commitment: sp_io::hashing::blake2_256(&ciphertext.encode()),
-				policy: policy.clone(),
-				description: BoundedVec::new(),
-				supersedes: None,
-			},
-		)
-		.map_err(|_| BenchmarkError::Stop("EMR append failed"))?;
+		T::BenchmarkHelper::append_entry(
+			&a.patient,
+			&a.provider,
+			sp_io::hashing::blake2_256(&ciphertext.encode()),
+			policy.clone(),
+		);
 		ciphertexts.push(ciphertext);
 	}
 	Ok(ciphertexts)
@@ -222,8 +216,7 @@ fn token_key<T: Config>() -> Result<ed25519::Public, BenchmarkError> {
 	);
 	let schema = u16::try_from(SCHEMA_DEPARTMENTS)
 		.map_err(|_| BenchmarkError::Stop("schema id out of range"))?;
-	Registry::<T>::set_public_parameters(registrar::<T>()?, BoundedVec::new(), key.0, schema)
-		.map_err(|_| BenchmarkError::Stop("public parameters failed"))?;
+	T::BenchmarkHelper::set_key_service(key.0, schema);
 	Ok(key)
 }
 
@@ -266,7 +259,7 @@ mod benchmarks {
 	fn request_access(
 		r: Linear<0, { <T as Config>::MaxRecordsPerRequest::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		host_entries::<T>(&a, r)?;
 		explicit_consent::<T>(&a.patient)?;
 		#[extrinsic_call]
@@ -284,9 +277,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn fulfil_search(
-		n: Linear<1, { <T as pallet_medchain_emr::Config>::MaxHostedPerProvider::get() }>,
+		n: Linear<1, { T::MaxHostedPerProvider::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		let key = token_key::<T>()?;
 		let ciphertexts = host_entries::<T>(&a, n)?;
 		explicit_consent::<T>(&a.patient)?;
@@ -313,7 +306,7 @@ mod benchmarks {
 	fn break_glass(
 		r: Linear<0, { <T as Config>::MaxRecordsPerRequest::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		host_entries::<T>(&a, r)?;
 		explicit_consent::<T>(&a.patient)?;
 		let duration = <T as Config>::MaxBreakGlassDuration::get();
@@ -335,7 +328,7 @@ mod benchmarks {
 	/// one is purged.
 	#[benchmark]
 	fn set_consent() -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		let now = frame_system::Pallet::<T>::block_number();
 		let max = <T as Config>::MaxConsentsPerPatient::get();
 		for i in 0..max {
@@ -348,14 +341,14 @@ mod benchmarks {
 		ConsentCount::<T>::insert(&a.patient, max);
 		frame_system::Pallet::<T>::set_block_number(now.saturating_add(1u32.into()));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(a.patient.clone()), ConsentScope::Hospital(0), true, None);
+		_(RawOrigin::Signed(a.patient.clone()), ConsentScope::Hospital(a.hospital), true, None);
 		assert_eq!(ConsentCount::<T>::get(&a.patient), 1);
 		Ok(())
 	}
 
 	#[benchmark]
 	fn clear_consent() -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		let scope = ConsentScope::<T>::Doctor(a.doctor.clone());
 		Pallet::<T>::set_consent(
 			RawOrigin::Signed(a.patient.clone()).into(),
@@ -372,7 +365,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_consent_mode() -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(a.patient.clone()), ConsentMode::Explicit);
 		assert_eq!(ConsentModes::<T>::get(&a.patient), ConsentMode::Explicit);
@@ -382,7 +375,7 @@ mod benchmarks {
 	/// An expired request with `n` grants, all removed in one call.
 	#[benchmark]
 	fn prune_request(n: Linear<0, { Pallet::<T>::prune_limit() }>) -> Result<(), BenchmarkError> {
-		let a = actors::<T>()?;
+		let a = actors::<T>();
 		Pallet::<T>::request_access(
 			RawOrigin::Signed(a.doctor.clone()).into(),
 			a.patient.clone(),

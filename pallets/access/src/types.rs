@@ -1,10 +1,13 @@
 //! The records of a patient's access-record chain, requests, grants and consent.
+//!
+//! Every enum that is stored or hashed has explicit `#[codec(index)]`es, so reordering or
+//! removing a variant never changes the encoding of the others; a removed variant's index stays
+//! reserved. The SCALE encodings and record hashes are pinned by `tests::chain`.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_medchain_emr::{Hash32, Seq};
-use pallet_medchain_registry::HospitalId;
+use medchain_primitives::{Hash32, HospitalId, Seq};
 use scale_info::TypeInfo;
 
 use crate::Config;
@@ -14,8 +17,7 @@ pub type RequestId = u64;
 
 /// The decisions of one access record: EMR entry position and outcome, at most as many as one
 /// provider hosts for one patient (a search fulfilment covers them all).
-pub type Decisions<T> =
-	BoundedVec<(Seq, Decision), <T as pallet_medchain_emr::Config>::MaxHostedPerProvider>;
+pub type Decisions<T> = BoundedVec<(Seq, Decision), <T as Config>::MaxHostedPerProvider>;
 
 /// What a doctor asks for.
 #[derive(
@@ -36,11 +38,13 @@ pub enum AccessTarget<T: Config> {
 	/// departments asked for) goes on chain: the departments are what SHVE hides. The key
 	/// service issues a signed token for the request, and every provider hosting the patient's
 	/// records fulfils it with [`crate::Pallet::fulfil_search`].
+	#[codec(index = 0)]
 	Search {
 		/// Hash of the off-chain predicate, binding the token the key service issues.
 		query_hash: Hash32,
 	},
 	/// Named entries of the patient's EMR chain, decided at once.
+	#[codec(index = 1)]
 	Records(BoundedVec<Seq, T::MaxRecordsPerRequest>),
 }
 
@@ -97,16 +101,22 @@ pub struct Request<T: Config> {
 )]
 pub enum DenialReason {
 	/// The entry was erased (crypto-shredded).
+	#[codec(index = 0)]
 	Erased,
 	/// The doctor's attributes do not satisfy the entry's ABE policy.
+	#[codec(index = 1)]
 	PolicyNotSatisfied,
 	/// The patient requires explicit consent and none in force covers the doctor.
+	#[codec(index = 2)]
 	ConsentMissing,
 	/// A refusal in force covers the doctor, their hospital or one of their departments.
+	#[codec(index = 3)]
 	ConsentRefused,
 	/// The entry's policy is not a valid policy text.
+	#[codec(index = 4)]
 	MalformedPolicy,
 	/// The patient's chain has no entry at this position.
+	#[codec(index = 5)]
 	UnknownEntry,
 }
 
@@ -125,8 +135,10 @@ pub enum DenialReason {
 )]
 pub enum Decision {
 	/// The provider may serve the entry to the doctor (a [`Grant`] was stored).
+	#[codec(index = 0)]
 	Granted,
 	/// Refused, and why.
+	#[codec(index = 1)]
 	Denied(DenialReason),
 }
 
@@ -146,10 +158,17 @@ pub enum Decision {
 #[codec(mel_bound(T: Config))]
 pub enum ConsentScope<T: Config> {
 	/// Every doctor of a hospital.
+	#[codec(index = 0)]
 	Hospital(HospitalId),
 	/// One doctor.
+	#[codec(index = 1)]
 	Doctor(T::AccountId),
 	/// Every doctor working in a department (0 ≤ d < 37, bit `d` of a doctor's departments).
+	///
+	/// Deprecated by DESIGN.md "Access needs a basis" (nothing on chain is to map a doctor to a
+	/// department): the next issue removes this variant, and its index 2 stays reserved so that
+	/// no later scope reuses it.
+	#[codec(index = 2)]
 	Department(u8),
 }
 
@@ -199,9 +218,11 @@ impl<T: Config> Consent<T> {
 pub enum ConsentMode {
 	/// The record policy decides, unless a refusal in force covers the requester.
 	#[default]
+	#[codec(index = 0)]
 	Implied,
 	/// Besides the policy, a grant in force must cover the requester (the doctor, their
 	/// hospital or one of their departments); refusals still win.
+	#[codec(index = 1)]
 	Explicit,
 }
 
@@ -221,6 +242,7 @@ pub enum ConsentMode {
 #[codec(mel_bound(T: Config))]
 pub enum ConsentChange<T: Config> {
 	/// A consent was granted or refused for the scope.
+	#[codec(index = 0)]
 	Set {
 		/// Granted or refused.
 		granted: bool,
@@ -228,8 +250,10 @@ pub enum ConsentChange<T: Config> {
 		expires_at: Option<BlockNumberFor<T>>,
 	},
 	/// The scope's consent was removed.
+	#[codec(index = 1)]
 	Cleared,
 	/// The patient's consent mode changed (no scope).
+	#[codec(index = 2)]
 	ModeSet(ConsentMode),
 }
 
@@ -249,6 +273,7 @@ pub enum ConsentChange<T: Config> {
 #[codec(mel_bound(T: Config))]
 pub enum AccessEvent<T: Config> {
 	/// A doctor asked for access (logged before anything is decided or disclosed).
+	#[codec(index = 0)]
 	Requested {
 		/// The requesting doctor.
 		doctor: T::AccountId,
@@ -269,6 +294,7 @@ pub enum AccessEvent<T: Config> {
 	/// Entries were decided: all named entries of a records request (`provider: None`), or the
 	/// entries a provider's search fulfilment proved to match (`provider: Some`). Entries that
 	/// did not match are not listed: nothing of them was disclosed.
+	#[codec(index = 1)]
 	Decided {
 		/// The fulfilling provider, for a search.
 		provider: Option<T::AccountId>,
@@ -278,6 +304,7 @@ pub enum AccessEvent<T: Config> {
 		decisions: Decisions<T>,
 	},
 	/// The patient changed their consent.
+	#[codec(index = 2)]
 	ConsentChanged {
 		/// The scope, or `None` for a change of the consent mode.
 		scope: Option<ConsentScope<T>>,
@@ -301,12 +328,15 @@ pub enum AccessEvent<T: Config> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound(T: Config))]
 pub struct AccessRecord<T: Config> {
+	/// The record's format ([`medchain_primitives::FORMAT_V1`]), part of what is hashed: the
+	/// rules [`crate::Pallet::verify_access_chain`] recomputes `record_hash` with.
+	pub format: u8,
 	/// Position in the chain.
 	pub seq: Seq,
 	/// `record_hash` of the previous record, or the chain's genesis hash for record 0.
 	pub prev_hash: Hash32,
-	/// BLAKE2b-256 over a domain separator, the patient, `seq`, `prev_hash`, `at`,
-	/// `request_id` and `event` ([`crate::Pallet::record_hash`]).
+	/// The link hash of [`crate::ACCESS_CHAIN`] over the patient, `format`, `seq`, `prev_hash`
+	/// and the body `(at, request_id, event)` ([`crate::Pallet::record_hash`]).
 	pub record_hash: Hash32,
 	/// Block in which the record was appended.
 	pub at: BlockNumberFor<T>,

@@ -1,0 +1,211 @@
+//! The access chain: tampering is detected, chains are per patient, and the formats are
+//! pinned: the SCALE encoding and hash of one record of each kind, and the codec index of every
+//! variant of every stored enum. A failure here means a change would break
+//! `verify_access_chain` of records already written: add a format instead.
+
+use super::*;
+use codec::Decode;
+use medchain_primitives::{ChainLink, FORMAT_V1};
+
+#[test]
+fn a_tampered_access_chain_is_detected() {
+	new_test_ext().execute_with(|| {
+		setup();
+		for _ in 0..3 {
+			request(DOCTOR, records(&[0]));
+		}
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, None);
+		// A compromised node rewrites a grant into a denial, as if the read never happened.
+		AccessLog::<Test>::mutate(PATIENT, 3, |r| {
+			let AccessEvent::Decided { decisions, .. } = &mut r.as_mut().unwrap().event else {
+				panic!("record 3 is a decision");
+			};
+			decisions[0].1 = Decision::Denied(DenialReason::PolicyNotSatisfied);
+		});
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, Some(3));
+		assert!(Access::do_try_state().is_err());
+	});
+	new_test_ext().execute_with(|| {
+		setup();
+		for _ in 0..3 {
+			request(DOCTOR, records(&[0]));
+		}
+		// Removing a record, or relinking it with a forged hash, breaks the chain too.
+		let mut removed = AccessLog::<Test>::take(PATIENT, 2).unwrap();
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, Some(2));
+		removed.record_hash = [9; 32];
+		AccessLog::<Test>::insert(PATIENT, 2, removed);
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, Some(2));
+		// Truncating the chain leaves the head pointing past it.
+		AccessLength::<Test>::insert(PATIENT, 2);
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, Some(2));
+	});
+}
+
+#[test]
+fn chains_are_per_patient() {
+	run(|| {
+		setup();
+		assert_ne!(Access::genesis_hash(&PATIENT), Access::genesis_hash(&PATIENT_2));
+		assert_eq!(
+			Access::verify_access_chain(&PATIENT_2),
+			ChainVerification { length: 0, first_broken: None }
+		);
+		request(DOCTOR, search());
+		assert_eq!(record(PATIENT, 0).prev_hash, Access::genesis_hash(&PATIENT));
+		assert_eq!(AccessHead::<Test>::get(PATIENT), Some(record(PATIENT, 0).record_hash));
+	});
+}
+
+/// A records request at block 1, its decision, and a consent change at block 3.
+fn three_records() -> [AccessRecord<Test>; 3] {
+	setup();
+	request(DOCTOR, records(&[0, 2]));
+	System::set_block_number(3);
+	assert_ok!(Access::set_consent(
+		RuntimeOrigin::signed(PATIENT),
+		ConsentScope::Doctor(DOCTOR),
+		false,
+		Some(9)
+	));
+	[record(PATIENT, 0), record(PATIENT, 1), record(PATIENT, 2)]
+}
+
+#[test]
+fn records_are_the_pinned_link_hashes_of_their_format() {
+	run(|| {
+		let records = three_records();
+		let mut prev = Access::genesis_hash(&PATIENT);
+		assert_eq!(
+			prev,
+			sp_io::hashing::blake2_256(&(&b"medchain/access/genesis/v1"[..], PATIENT).encode())
+		);
+		for (seq, r) in records.iter().enumerate() {
+			assert_eq!((r.format, r.seq, r.prev_hash), (FORMAT_V1, seq as Seq, prev));
+			// blake2_256(SCALE(domain, format, patient, seq, prev_hash, (at, request_id, event)))
+			let preimage = (
+				&b"medchain/access/record/v1"[..],
+				1u8,
+				PATIENT,
+				r.seq,
+				r.prev_hash,
+				(r.at, r.request_id, &r.event),
+			)
+				.encode();
+			assert_eq!(r.record_hash, sp_io::hashing::blake2_256(&preimage));
+			assert_eq!(r.recompute(&ACCESS_CHAIN, &PATIENT), Some(r.record_hash));
+			prev = r.record_hash;
+		}
+		assert!(matches!(records[0].event, AccessEvent::Requested { .. }));
+		assert!(matches!(records[1].event, AccessEvent::Decided { .. }));
+		assert!(matches!(records[2].event, AccessEvent::ConsentChanged { .. }));
+	});
+}
+
+#[test]
+fn the_encoding_and_hash_of_each_record_kind_are_pinned() {
+	run(|| {
+		let [requested, decided, consent] = three_records();
+		assert_eq!(hex_of(&Access::genesis_hash(&PATIENT)), GENESIS_HASH);
+		let pinned = [
+			(&requested, REQUESTED_HEX, REQUESTED_HASH),
+			(&decided, DECIDED_HEX, DECIDED_HASH),
+			(&consent, CONSENT_HEX, CONSENT_HASH),
+		];
+		for (record, hex, hash) in pinned {
+			assert_eq!(hex_of(&record.encode()), hex, "encoding of {record:?}");
+			assert_eq!(hex_of(&record.record_hash), hash, "hash of {record:?}");
+			// And the encoding decodes back to the record.
+			let decoded = AccessRecord::<Test>::decode(&mut &record.encode()[..]).unwrap();
+			assert_eq!(&decoded, record);
+		}
+	});
+}
+
+// Pinned from the first run and checked against an independent BLAKE2b-256 over the SCALE
+// layout (Python's `hashlib.blake2b(digest_size=32)`): record = format, seq, prev_hash,
+// record_hash, at, request_id, event.
+/// Genesis hash of `PATIENT`'s access chain.
+const GENESIS_HASH: &str = "b95a4f1e127fb2bb3d2b3f4ef54a9fc01be68acb20d754206bd25aa26278908a";
+const REQUESTED_HEX: &str = "0100000000b95a4f1e127fb2bb3d2b3f4ef54a9fc01be68acb20d754206bd25aa26278908a63a8538a0f41dbfdca2a6e12adcbf1c5f68803c6102a963bcbc7fb92040a1b97010000000000000001000000000000000000140000000000000000000000010800000000020000002474726561746d656e74d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1000b00000000000000";
+const REQUESTED_HASH: &str = "63a8538a0f41dbfdca2a6e12adcbf1c5f68803c6102a963bcbc7fb92040a1b97";
+const DECIDED_HEX: &str = "010100000063a8538a0f41dbfdca2a6e12adcbf1c5f68803c6102a963bcbc7fb92040a1b97d13d85040ba5c3faa5815b0aecaa74dddb702d1428f377569e712fa6b29a85ea01000000000000000100000000000000000100000000000800000000000200000000";
+const DECIDED_HASH: &str = "d13d85040ba5c3faa5815b0aecaa74dddb702d1428f377569e712fa6b29a85ea";
+const CONSENT_HEX: &str = "0102000000d13d85040ba5c3faa5815b0aecaa74dddb702d1428f377569e712fa6b29a85ea2902dbbd5189fc970865bc0c4a1b184afafddc93dcf7dfe97ef6807ef362c21003000000000000000002010114000000000000000000010900000000000000";
+const CONSENT_HASH: &str = "2902dbbd5189fc970865bc0c4a1b184afafddc93dcf7dfe97ef6807ef362c210";
+
+#[test]
+fn an_unknown_format_does_not_verify() {
+	run(|| {
+		three_records();
+		AccessLog::<Test>::mutate(PATIENT, 1, |r| r.as_mut().unwrap().format = 2);
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, Some(1));
+		AccessLog::<Test>::mutate(PATIENT, 1, |r| r.as_mut().unwrap().format = FORMAT_V1);
+	});
+}
+
+#[test]
+fn every_stored_enum_keeps_its_codec_indices() {
+	// AccessTarget
+	assert_eq!(
+		hex_of(&AccessTarget::<Test>::Search { query_hash: [5; 32] }.encode()),
+		format!("00{}", "05".repeat(32))
+	);
+	assert_eq!(hex_of(&records(&[1]).encode()), "010401000000");
+	// DenialReason
+	use DenialReason::*;
+	for (i, reason) in
+		[Erased, PolicyNotSatisfied, ConsentMissing, ConsentRefused, MalformedPolicy, UnknownEntry]
+			.into_iter()
+			.enumerate()
+	{
+		assert_eq!(reason.encode(), vec![i as u8]);
+		assert_eq!(Decision::Denied(reason).encode(), vec![1, i as u8]);
+	}
+	// Decision
+	assert_eq!(hex_of(&Decision::Granted.encode()), "00");
+	// ConsentScope; `Department` keeps index 2 (reserved once removed).
+	assert_eq!(hex_of(&ConsentScope::<Test>::Hospital(1).encode()), "0001000000");
+	assert_eq!(hex_of(&ConsentScope::<Test>::Doctor(DOCTOR).encode()), "011400000000000000");
+	assert_eq!(hex_of(&ConsentScope::<Test>::Department(3).encode()), "0203");
+	// ConsentMode
+	assert_eq!(hex_of(&ConsentMode::Implied.encode()), "00");
+	assert_eq!(hex_of(&ConsentMode::Explicit.encode()), "01");
+	// ConsentChange
+	assert_eq!(
+		hex_of(&ConsentChange::<Test>::Set { granted: true, expires_at: None }.encode()),
+		"000100"
+	);
+	assert_eq!(hex_of(&ConsentChange::<Test>::Cleared.encode()), "01");
+	assert_eq!(hex_of(&ConsentChange::<Test>::ModeSet(ConsentMode::Explicit).encode()), "0201");
+	// AccessEvent
+	let consent =
+		AccessEvent::<Test>::ConsentChanged { scope: None, change: ConsentChange::Cleared };
+	assert_eq!(hex_of(&consent.encode()), "020001");
+	let decided = AccessEvent::<Test>::Decided {
+		provider: None,
+		requested_at: 7,
+		decisions: BoundedVec::truncate_from(vec![(2, Decision::Granted)]),
+	};
+	assert_eq!(hex_of(&decided.encode()), "010007000000040200000000");
+	let requested = AccessEvent::<Test>::Requested {
+		doctor: DOCTOR,
+		hospital: 1,
+		target: records(&[1]),
+		purpose: BoundedVec::new(),
+		delivery_key: [0; 32],
+		emergency: true,
+		expires_at: 2,
+	};
+	assert_eq!(
+		hex_of(&requested.encode()),
+		format!(
+			"00{}{}{}00{}01{}",
+			"1400000000000000",
+			"01000000",
+			"010401000000",
+			"00".repeat(32),
+			"0200000000000000"
+		)
+	);
+}
