@@ -57,11 +57,11 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod index;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
-mod index;
 mod types;
 pub mod weights;
 
@@ -83,7 +83,7 @@ pub mod pallet {
 	use super::*;
 
 	use alloc::vec::Vec;
-	use frame_support::{pallet_prelude::*, traits::DefensiveOption};
+	use frame_support::{pallet_prelude::*, traits::Defensive};
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::{
 		HospitalId, HospitalRegistry, PatientRegistry, ProviderRegistry, RecordServiceInfo,
@@ -354,8 +354,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			let hospital = service.hospital;
 			ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
-			let provider =
-				T::Providers::active_provider(&record.provider).ok_or(Error::<T>::UnknownProvider)?;
+			let provider = T::Providers::active_provider(&record.provider)
+				.ok_or(Error::<T>::UnknownProvider)?;
 			ensure!(provider.operator != Some(hospital), Error::<T>::ProviderOperatedByAuthor);
 			ensure!(
 				record.pdp_file.key_version == service.pdp_key_version,
@@ -385,8 +385,7 @@ pub mod pallet {
 				record,
 			};
 			// FORMAT_V1 is always known, so the hash always exists.
-			let entry_hash =
-				entry.compute_hash(&EMR_CHAIN, &patient).defensive_unwrap_or_default();
+			let entry_hash = entry.compute_hash(&EMR_CHAIN, &patient).defensive_unwrap_or_default();
 			entry.entry_hash = entry_hash;
 			let event = Event::RecordAppended {
 				patient: patient.clone(),
@@ -446,12 +445,7 @@ pub mod pallet {
 			else {
 				return PossessionCheck::UnknownKey;
 			};
-			if medchain_io::medchain_crypto_host::verify_pdp(
-				&key,
-				file_params,
-				seed,
-				proof,
-			) {
+			if medchain_io::medchain_crypto_host::verify_pdp(&key, file_params, seed, proof) {
 				PossessionCheck::Valid
 			} else {
 				PossessionCheck::Invalid

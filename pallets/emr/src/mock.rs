@@ -90,7 +90,11 @@ impl Directory {
 		STATE.with(|s| s.borrow_mut().providers.insert(provider, (operator, true)));
 	}
 	pub fn revoke_provider(provider: u64) {
-		STATE.with(|s| s.borrow_mut().providers.entry(provider).and_modify(|p| p.1 = false));
+		STATE.with(|s| {
+			if let Some(entry) = s.borrow_mut().providers.get_mut(&provider) {
+				entry.1 = false;
+			}
+		});
 	}
 	pub fn add_patient(patient: u64) {
 		STATE.with(|s| s.borrow_mut().patients.insert(patient, true));
@@ -114,7 +118,9 @@ impl HospitalRegistry<u64> for Directory {
 		STATE.with(|s| (hospital as usize) < s.borrow().hospitals.len())
 	}
 	fn pdp_public_key(hospital: HospitalId, version: PdpKeyVersion) -> Option<Vec<u8>> {
-		STATE.with(|s| s.borrow().hospitals.get(hospital as usize)?.keys.get(version as usize).cloned())
+		STATE.with(|s| {
+			s.borrow().hospitals.get(hospital as usize)?.keys.get(version as usize).cloned()
+		})
 	}
 }
 

@@ -428,19 +428,29 @@ fn rotating_a_hospitals_pdp_key_leaves_older_entries_verifiable() {
 			let proof =
 				pdp::prove(&tagged.params, &seed, &tagged.ciphertext, &tagged.tags).unwrap();
 			assert_eq!(
-				Emr::check_possession(&PATIENT, seq, &tagged.params.encode(), &seed, &proof.encode()),
+				Emr::check_possession(
+					&PATIENT,
+					seq,
+					&tagged.params.encode(),
+					&seed,
+					&proof.encode()
+				),
 				PossessionCheck::Valid,
 				"entry {seq}"
 			);
 		}
 		// The old entry's proof does not verify under the new key: the version matters.
 		let proof = pdp::prove(&old.params, &seed, &old.ciphertext, &old.tags).unwrap();
-		Entries::<Test>::mutate(PATIENT, 0, |e| e.as_mut().unwrap().record.pdp_file.key_version = 1);
+		Entries::<Test>::mutate(PATIENT, 0, |e| {
+			e.as_mut().unwrap().record.pdp_file.key_version = 1
+		});
 		assert_eq!(
 			Emr::check_possession(&PATIENT, 0, &old.params.encode(), &seed, &proof.encode()),
 			PossessionCheck::Invalid
 		);
-		Entries::<Test>::mutate(PATIENT, 0, |e| e.as_mut().unwrap().record.pdp_file.key_version = 9);
+		Entries::<Test>::mutate(PATIENT, 0, |e| {
+			e.as_mut().unwrap().record.pdp_file.key_version = 9
+		});
 		assert_eq!(
 			Emr::check_possession(&PATIENT, 0, &old.params.encode(), &seed, &proof.encode()),
 			PossessionCheck::UnknownKey
@@ -487,12 +497,27 @@ fn the_entry_format_is_pinned() {
 		let encoded = entry.encode();
 		let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
 		assert_eq!(hex(&encoded[..1]), "01", "format first");
-		assert_eq!(hex(&sp_io::hashing::blake2_256(&encoded)), PINNED_ENCODING_HASH);
-		assert_eq!(hex(&entry.entry_hash), PINNED_ENTRY_HASH);
-		assert_eq!(hex(&Emr::genesis_hash(&PATIENT)), PINNED_GENESIS_HASH);
+		assert_eq!(
+			(
+				hex(&sp_io::hashing::blake2_256(&encoded)).as_str(),
+				hex(&entry.entry_hash).as_str(),
+				hex(&Emr::genesis_hash(&PATIENT)).as_str()
+			),
+			(PINNED_ENCODING_HASH, PINNED_ENTRY_HASH, PINNED_GENESIS_HASH)
+		);
+		// The stored hash is the recomputed one, and a second format would hash differently.
+		assert_eq!(entry.compute_hash(&EMR_CHAIN, &PATIENT), Some(entry.entry_hash));
+		let mut other = entry.clone();
+		other.format = 2;
+		assert_eq!(other.compute_hash(&EMR_CHAIN, &PATIENT), None);
 	});
 }
 
-const PINNED_ENCODING_HASH: &str = "";
-const PINNED_ENTRY_HASH: &str = "";
-const PINNED_GENESIS_HASH: &str = "";
+/// BLAKE2b-256 of the pinned entry's SCALE encoding (what `Entries` stores).
+const PINNED_ENCODING_HASH: &str =
+	"281aa4d5d6946c84e8b6b3ef66a17fac1d2a4a265e091058102dab7770fa0ddd";
+/// The pinned entry's chain hash.
+const PINNED_ENTRY_HASH: &str = "1470ea54284fa32f37cb68d62b78efb7e45a7241ba9cf96f73521134fafb1661";
+/// The genesis hash of `PATIENT`'s EMR chain.
+const PINNED_GENESIS_HASH: &str =
+	"817f0164b34a3cf0b81a37fb5e302ee345b38df56afa35b099ff3c1c4847ae4e";

@@ -11,7 +11,7 @@ use medchain_primitives::{
 
 use crate::{
 	Config, CurrentKeyEpoch, Doctors, HospitalOfRecordService, Hospitals, Pallet, Parameters,
-	PdpKeys, Providers,
+	PdpKeys,
 };
 
 impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {

@@ -69,10 +69,10 @@ pub use weights::WeightInfo;
 mod benchmarking;
 mod feeless;
 pub use feeless::{CheckFeeless, NOT_REGISTERED};
-#[cfg(any(feature = "runtime-benchmarks", test))]
-pub mod pdp_keys;
 #[cfg(test)]
 mod mock;
+#[cfg(any(feature = "runtime-benchmarks", test))]
+pub mod pdp_keys;
 #[cfg(test)]
 mod tests;
 mod types;

@@ -55,9 +55,10 @@ fn registers_hospitals_with_sequential_ids() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(register_hospital(RECORD_SERVICE, 12), 0);
 		assert_eq!(register_hospital(OTHER_SERVICE, 5), 1);
-		System::assert_last_event(
+		System::assert_has_event(
 			Event::HospitalRegistered { hospital: 1, record_service: OTHER_SERVICE }.into(),
 		);
+		System::assert_last_event(Event::PdpKeyAdded { hospital: 1, version: 0 }.into());
 		assert_eq!(Registry::role_of(&RECORD_SERVICE), Some(Role::RecordService(0)));
 		let (id, hospital) = Registry::active_hospital_of(&OTHER_SERVICE).unwrap();
 		assert_eq!((id, hospital.grade, hospital.registered_at), (1, 5, 1));
@@ -358,7 +359,7 @@ fn hospital_ids_do_not_wrap() {
 				RECORD_SERVICE,
 				bounded(b"x"),
 				10,
-				bounded(&[]),
+				pdp_key(),
 				None
 			),
 			Error::<Test>::HospitalIdOverflow
@@ -563,7 +564,10 @@ fn a_new_pdp_key_is_a_new_version_and_old_ones_stay() {
 			<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 0),
 			Some(pdp_key().to_vec())
 		);
-		assert_eq!(<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 1), Some(second.to_vec()));
+		assert_eq!(
+			<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 1),
+			Some(second.to_vec())
+		);
 		assert_eq!(<Registry as HospitalRegistry<u64>>::pdp_public_key(id, 2), None);
 		assert_eq!(
 			Registry::active_record_service(&RECORD_SERVICE).map(|s| s.pdp_key_version),
@@ -579,7 +583,8 @@ fn a_new_pdp_key_is_a_new_version_and_old_ones_stay() {
 #[test]
 fn the_directory_answers_for_every_role() {
 	use medchain_primitives::{
-		DoctorRegistry, DoctorStanding, KeyServiceRegistry, PatientRegistry, ProviderRegistry,
+		DoctorRegistry, DoctorStanding, HospitalRegistry, KeyServiceRegistry, PatientRegistry,
+		ProviderRegistry,
 	};
 	new_test_ext().execute_with(|| {
 		let id = register_hospital(RECORD_SERVICE, 12);
@@ -601,7 +606,12 @@ fn the_directory_answers_for_every_role() {
 			<Registry as DoctorRegistry<u64>>::active_doctor(&PATIENT),
 			Err(DoctorStanding::NotRegistered)
 		);
-		assert_ok!(Registry::register_provider(RuntimeOrigin::root(), PROVIDER, Some(id), bounded(b"http://p")));
+		assert_ok!(Registry::register_provider(
+			RuntimeOrigin::root(),
+			PROVIDER,
+			Some(id),
+			bounded(b"http://p")
+		));
 		assert_eq!(
 			<Registry as ProviderRegistry<u64>>::active_provider(&PROVIDER).map(|p| p.operator),
 			Some(Some(id))
@@ -634,7 +644,12 @@ fn revocations_reach_the_listeners() {
 	new_test_ext().execute_with(|| {
 		let id = register_hospital(RECORD_SERVICE, 12);
 		assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 1, 0, attrs(&[])));
-		assert_ok!(Registry::register_provider(RuntimeOrigin::root(), PROVIDER, None, bounded(b"p")));
+		assert_ok!(Registry::register_provider(
+			RuntimeOrigin::root(),
+			PROVIDER,
+			None,
+			bounded(b"p")
+		));
 		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [7; 32]));
 		assert_ok!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR));
 		assert_ok!(Registry::revoke_provider(RuntimeOrigin::root(), PROVIDER));

@@ -108,6 +108,6 @@ pub trait MedchainCryptoHost {
 pub type HostFunctions = medchain_crypto_host::HostFunctions;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod pdp_key_tests;
+#[cfg(test)]
+mod tests;

@@ -178,9 +178,8 @@ mod tests {
 
 		// A stored head that is not the last record's hash.
 		let links = build(7, &[1, 2]);
-		let got = CHAIN.verify(&7u64, 2, Some([0; 32]), |seq| {
-			links.get(seq as usize).map(|l| Link { ..*l })
-		});
+		let got = CHAIN
+			.verify(&7u64, 2, Some([0; 32]), |seq| links.get(seq as usize).map(|l| Link { ..*l }));
 		assert_eq!(got.first_broken, Some(2));
 		// A missing record.
 		let got = CHAIN.verify(&7u64, 3, Some(links[1].hash), |seq| {
