@@ -167,7 +167,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_medchain_access::AccessApi<
+	impl pallet_medchain_access_runtime_api::AccessApi<
 		Block,
 		AccountId,
 		pallet_medchain_access::AccessRecord<Runtime>,

@@ -3,7 +3,8 @@
 use frame_support::parameter_types;
 use frame_system::EnsureRoot;
 
-use super::{AccountId, BlockNumber, Registry, Runtime};
+use super::{AccountId, BlockNumber, Runtime};
+use crate::{Emr, Registry};
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers;
@@ -98,7 +99,7 @@ impl pallet_medchain_access::Config for Runtime {
 	type Providers = Registry;
 	type Hospitals = Registry;
 	type KeyService = Registry;
-	type Emr = super::Emr;
+	type Emr = Emr;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
 	type MaxPurposeLen = MaxPurposeLen;
 	type MaxRecordsPerRequest = MaxRecordsPerRequest;
