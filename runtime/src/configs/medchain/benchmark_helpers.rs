@@ -3,7 +3,7 @@
 //! runtime for it).
 
 use alloc::vec::Vec;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use medchain_primitives::{DepartmentSet, HospitalId, Seq};
 
