@@ -42,7 +42,7 @@ pub const RESERVED_ATTRIBUTE_PREFIXES: [&str; 4] = ["title>=", "grade>=", "epoch
 
 /// Departments of the SHVE schema: a department scope names one of `0..MAX_DEPARTMENTS`, bit `d`
 /// of a [`medchain_primitives::DepartmentSet`].
-pub const MAX_DEPARTMENTS: u32 = 37;
+pub use medchain_primitives::MAX_DEPARTMENTS;
 
 /// The 32 bytes that stand for an account in SHVE tokens and ABE attributes: its SCALE encoding
 /// if that is 32 bytes long (an `AccountId32`), else BLAKE2b-256 of the encoding.

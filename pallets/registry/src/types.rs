@@ -7,10 +7,7 @@ use scale_info::TypeInfo;
 
 use crate::Config;
 
-pub use medchain_primitives::{DepartmentSet, HospitalId, PdpKeyVersion};
-
-/// Number of departments the schema knows (the 37 department bits of DESIGN.md's SHVE schema).
-pub const MAX_DEPARTMENTS: u32 = 37;
+pub use medchain_primitives::{DepartmentSet, HospitalId, PdpKeyVersion, MAX_DEPARTMENTS};
 
 /// Lowest and highest hospital grades (S2's grades 5..=14).
 pub const GRADES: core::ops::RangeInclusive<u8> = 5..=14;

@@ -44,6 +44,9 @@ pub type HospitalId = u32;
 /// entries tagged under an older key stay verifiable.
 pub type PdpKeyVersion = u32;
 
-/// A set of departments: bit `d` stands for department `d` (the 37 department positions of the
-/// SHVE schema).
+/// A set of departments: bit `d` stands for department `d` (0 ≤ d < [`MAX_DEPARTMENTS`]).
 pub type DepartmentSet = u64;
+
+/// Number of departments the schema knows: the 37 department positions of DESIGN.md's SHVE
+/// schema.
+pub const MAX_DEPARTMENTS: u32 = 37;
