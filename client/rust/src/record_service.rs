@@ -90,7 +90,11 @@ impl RecordService {
 
 	/// Replaces the PDP key with a fresh one, which the registrar registers as version
 	/// `version` (`update_hospital`); records prepared from now on are tagged under it.
-	pub fn rotate_pdp_key<R: RngCore + CryptoRng>(&mut self, version: u32, rng: &mut R) -> Result<()> {
+	pub fn rotate_pdp_key<R: RngCore + CryptoRng>(
+		&mut self,
+		version: u32,
+		rng: &mut R,
+	) -> Result<()> {
 		self.pdp_key = PdpSecretKey::generate(PDP_SECTORS, rng)?;
 		self.pdp_key_version = version;
 		Ok(())

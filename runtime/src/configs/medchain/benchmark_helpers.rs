@@ -73,10 +73,7 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		departments: DepartmentSet,
 		attributes: Vec<Vec<u8>>,
 	) {
-		let attributes = attributes
-			.into_iter()
-			.map(BoundedVec::truncate_from)
-			.collect::<Vec<_>>();
+		let attributes = attributes.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>();
 		check(
 			Registry::register_doctor(
 				registrar(),
@@ -131,7 +128,11 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 			locator: BoundedVec::new(),
 			ciphertext_hash: [1; 32],
 			size: 1,
-			pdp_file: pallet_medchain_emr::PdpFile { blocks: 1, params_hash: [2; 32], key_version: 0 },
+			pdp_file: pallet_medchain_emr::PdpFile {
+				blocks: 1,
+				params_hash: [2; 32],
+				key_version: 0,
+			},
 			shve_commitment,
 			policy: BoundedVec::truncate_from(policy),
 			description: BoundedVec::new(),
