@@ -6,6 +6,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use medchain_crypto::shve::*;
 use rand_core::SeedableRng;
 
+const SCOPE: TokenScope =
+	TokenScope { request_id: 1, expires_at: 1, genesis_hash: [0; 32], query_commitment: [0; 32] };
+
 fn id_bits(p: u32) -> Vec<bool> {
 	let h = (p as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
 	(0..S2_ID_BITS).map(|k| (h >> k) & 1 == 1).collect()
@@ -32,7 +35,7 @@ fn bench(c: &mut Criterion) {
 	let token = |w: usize, rng: &mut rand_chacha::ChaCha20Rng| {
 		let depts: Vec<usize> = (0..w).collect();
 		let q = schema.department_query(&id_bits(3), &depts).unwrap();
-		ks.issue_token(&schema, &[0u8; 32], &q, 1, 1, rng).unwrap()
+		ks.issue_token(&schema, &[0u8; 32], &q, &SCOPE, rng).unwrap()
 	};
 	let mut g = c.benchmark_group("shve_s2_1thread");
 	g.sample_size(20);
@@ -69,7 +72,7 @@ fn bench(c: &mut Criterion) {
 	for w in wild {
 		let depts: Vec<usize> = (0..w).collect();
 		let q = dschema.department_query(&[], &depts).unwrap();
-		let t = ks.issue_token(&dschema, &[1u8; 32], &q, 1, 1, &mut rng).unwrap();
+		let t = ks.issue_token(&dschema, &[1u8; 32], &q, &SCOPE, &mut rng).unwrap();
 		g.bench_function(BenchmarkId::new(format!("wild{w}"), 16_000), |b| {
 			b.iter(|| didx.query(&t.body).unwrap())
 		});

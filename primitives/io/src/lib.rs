@@ -7,16 +7,20 @@
 //! token, then one match or non-match claim per hosted record) and a storage provider's PDP
 //! proof (one multi-pairing on BLS12-381). This crate exposes both, backed by
 //! [`medchain_crypto`], as the versioned runtime interface [`medchain_crypto_host`]. Every node
-//! must ship these functions before a runtime calls them and must keep them forever, so there
-//! are only two, both deterministic, and both take SCALE bytes and answer instead of panicking:
+//! must ship these functions before a runtime calls them and must keep them forever (every
+//! version of each), so there are only three functions, each deterministic, each taking SCALE
+//! bytes and answering instead of panicking:
 //! malformed input, points off the curve or outside the prime-order subgroup, and wrong lengths
 //! all become a rejection.
 //!
 //! ## Interface
 //!
 //! - [`medchain_crypto_host::verify_shve_fulfilment`]: token signature plus a batch of claims,
-//!   `Ok(())` or the first reason it fails ([`FulfilmentError`]).
-//! - [`medchain_crypto_host::verify_pdp`]: a PDP proof for a challenge seed.
+//!   `Ok(())` or the first reason it fails ([`FulfilmentError`]). Version 1 takes
+//!   `SignedTokenV1`; version 2 (what runtimes call now) takes `SignedToken`, whose signed body
+//!   binds the vector length, chain and query commitment, and checks every ciphertext's length.
+//! - [`medchain_crypto_host::verify_pdp`]: a PDP proof for a challenge seed. Version 1 takes
+//!   the unmasked `PdpProofV1` (which leaks the data); version 2 the masked `PdpProof`.
 //! - [`medchain_crypto_host::check_pdp_public_key`]: whether a hospital's PDP public key is
 //!   well formed (every point decoded and subgroup-checked), when it is registered.
 //! - [`HostFunctions`]: the host-function set the node's executor and benchmark CLI register.
@@ -34,15 +38,25 @@ use sp_runtime_interface::{
 };
 
 /// Why a fulfilment was rejected.
+///
+/// It crosses the host boundary SCALE-encoded, so every variant's index is explicit and fixed
+/// forever (the indices are those the variants had implicitly in version 1; a test pins the
+/// encoding). New variants take new indices; none may be renumbered or reused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub enum FulfilmentError {
 	/// The token or the claims are not valid SCALE of their types (or exceed their bounds).
+	#[codec(index = 0)]
 	Malformed,
 	/// The token is not signed by the given key-service key.
+	#[codec(index = 1)]
 	BadSignature,
-	/// A ciphertext follows another schema than the token, or has the wrong length.
+	/// A ciphertext follows another schema than the token; from version 2 of
+	/// `verify_shve_fulfilment` also: a ciphertext's length differs from the token's signed
+	/// vector length, or the token's own length or mask is out of range.
+	#[codec(index = 2)]
 	SchemaMismatch,
 	/// Claim `index` (from 0) says match where the token does not match, or the reverse.
+	#[codec(index = 3)]
 	ClaimMismatch(u32),
 }
 
@@ -60,15 +74,39 @@ impl From<medchain_crypto::Error> for FulfilmentError {
 }
 
 /// Native cryptography for the MedChain runtime.
+///
+/// Versioning: a node must serve every version any runtime ever called, so version 1 of each
+/// function stays exactly as it was in what it accepts and returns; new behaviour is a new
+/// version of the same function (the runtime calls the latest, `verify_pdp` and
+/// `verify_shve_fulfilment` resolve to version 2).
 #[runtime_interface]
 pub trait MedchainCryptoHost {
-	/// Verifies a storage provider's SHVE fulfilment: `signed_token` (SCALE
-	/// `medchain_crypto::shve::SignedToken`) must carry a valid ed25519 signature of `issuer`
-	/// (the key service's token-signing key) and every `(ciphertext, matches)` pair of `claims`
-	/// (SCALE `medchain_crypto::shve::FulfilmentClaims`) must hold for the token.
+	/// Version 1: verifies a storage provider's SHVE fulfilment: `signed_token` (SCALE
+	/// `medchain_crypto::shve::SignedTokenV1`) must carry a valid ed25519 signature of `issuer`
+	/// (the key service's token-signing key, context `medchain/shve/token/v1`) and every
+	/// `(ciphertext, matches)` pair of `claims` (SCALE `medchain_crypto::shve::FulfilmentClaims`)
+	/// must hold for the token. It checks each ciphertext's schema id and that the token's fixed
+	/// slots exist in it, *not* its exact length (the caller must).
 	///
 	/// The caller checks the token's patient, request id and expiry and that the claims cover
 	/// every record the provider hosts; this function checks only the cryptography.
+	fn verify_shve_fulfilment(
+		signed_token: PassFatPointerAndRead<&[u8]>,
+		issuer: PassPointerAndRead<&[u8; 32], 32>,
+		claims: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), FulfilmentError>> {
+		medchain_crypto::shve::verify_fulfilment_encoded_v1(signed_token, issuer, claims)
+			.map_err(FulfilmentError::from)
+	}
+
+	/// Version 2: as version 1 for tokens of `medchain_crypto::shve::SignedToken` (SCALE; the
+	/// body adds the signed `vector_len`, `genesis_hash` and `query_commitment`; signing context
+	/// `medchain/shve/token/v2`), and every ciphertext must have exactly the token's
+	/// `vector_len` slots ([`FulfilmentError::SchemaMismatch`] otherwise).
+	///
+	/// The caller checks the token's patient, request id, query commitment, genesis hash and
+	/// expiry and that the claims cover every record the provider hosts.
+	#[version(2)]
 	fn verify_shve_fulfilment(
 		signed_token: PassFatPointerAndRead<&[u8]>,
 		issuer: PassPointerAndRead<&[u8; 32], 32>,
@@ -78,9 +116,25 @@ pub trait MedchainCryptoHost {
 			.map_err(FulfilmentError::from)
 	}
 
-	/// Verifies a PDP proof: `public_key` (SCALE `medchain_crypto::pdp::PdpPublicKey`),
-	/// `file_params` (SCALE `PdpFileParams`), the 32-byte challenge `seed` and `proof` (SCALE
-	/// `PdpProof`). `false` for a wrong proof and for any malformed or off-subgroup input.
+	/// Version 1: verifies an unmasked PDP proof: `public_key` (SCALE
+	/// `medchain_crypto::pdp::PdpPublicKey`), `file_params` (SCALE `PdpFileParams`), the
+	/// 32-byte challenge `seed` and `proof` (SCALE `PdpProofV1`). `false` for a wrong proof and
+	/// for any malformed or off-subgroup input. Unmasked proofs leak the data they prove; new
+	/// runtimes call version 2.
+	fn verify_pdp(
+		public_key: PassFatPointerAndRead<&[u8]>,
+		file_params: PassFatPointerAndRead<&[u8]>,
+		seed: PassPointerAndRead<&[u8; 32], 32>,
+		proof: PassFatPointerAndRead<&[u8]>,
+	) -> bool {
+		medchain_crypto::pdp::v1::verify_encoded(public_key, file_params, seed, proof)
+	}
+
+	/// Version 2: verifies a masked (privacy-preserving) PDP proof, `proof` being SCALE
+	/// `medchain_crypto::pdp::PdpProof` (`mu'`, `sigma`, the 576-byte commitment `R`); the other
+	/// arguments as in version 1. `false` for a wrong proof and for any malformed or
+	/// off-subgroup input.
+	#[version(2)]
 	fn verify_pdp(
 		public_key: PassFatPointerAndRead<&[u8]>,
 		file_params: PassFatPointerAndRead<&[u8]>,

@@ -288,12 +288,17 @@ pub fn keygen<R: RngCore + CryptoRng, A: AsRef<[u8]>>(
 	Ok(FameUserKey { sk0, attrs, sk_prime: [sp[0], sp[1], sp[2]] })
 }
 
-fn kdf(z: &Gt, policy: &Policy, ct0: &[G2Affine; 3]) -> Zeroizing<[u8; 32]> {
+/// The KEM key: `HKDF-SHA256(Z)` with info `SHA-256(ciphertext bytes)`, i.e. bound to the
+/// policy, `ct0` *and every row*. Binding only the policy and `ct0` (version 1) let rows that
+/// one doctor's decryption does not use be altered without that doctor noticing while another
+/// doctor's decryption failed: a targeted denial and a probe of which policy branch a doctor
+/// uses. Now any altered row changes every doctor's key, so the wrap's AEAD fails for all.
+fn kdf(z: &Gt, ct: &FameCiphertext) -> Zeroizing<[u8; 32]> {
+	use sha2::{Digest, Sha256};
 	let mut zb = Zeroizing::new(Vec::new());
 	let _ = z.serialize_compressed(&mut *zb);
-	let mut info = policy.encode();
-	let _ = ct0.serialize_compressed(&mut info);
-	crate::util::hkdf32(b"medchain/abe/fame-kem/v1", &zb, &[&info])
+	let ct_hash: [u8; 32] = Sha256::digest(ct.to_bytes()).into();
+	crate::util::hkdf32(b"medchain/abe/fame-kem/v2", &zb, &[b"ciphertext-sha256", &ct_hash])
 }
 
 /// Encapsulates a fresh 32-byte key under `policy`.
@@ -349,8 +354,9 @@ pub fn encapsulate<R: RngCore + CryptoRng>(
 	}
 	let rows = blst_g1s_to_ark(&out).chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
 	let z = gt_pow2(&pk.t1, &s1, &pk.t2, &s2);
-	let key = kdf(&z, policy, &ct0);
-	(FameCiphertext { policy: policy.clone(), ct0, rows }, key)
+	let ct = FameCiphertext { policy: policy.clone(), ct0, rows };
+	let key = kdf(&z, &ct);
+	(ct, key)
 }
 
 /// Baseline for the benchmark: the same encapsulation with every group operation in arkworks
@@ -396,12 +402,18 @@ pub fn encapsulate_arkworks<R: RngCore + CryptoRng>(
 	let aff = G1Projective::normalize_batch(&out);
 	let rows = aff.chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
 	let z = pk.t1 * s1 + pk.t2 * s2;
-	let key = kdf(&z, policy, &ct0);
-	(FameCiphertext { policy: policy.clone(), ct0, rows }, key)
+	let ct = FameCiphertext { policy: policy.clone(), ct0, rows };
+	let key = kdf(&z, &ct);
+	(ct, key)
 }
 
 /// Recovers the encapsulated key if the user's attributes satisfy the policy.
 pub fn decapsulate(uk: &FameUserKey, ct: &FameCiphertext) -> crate::Result<Zeroizing<[u8; 32]>> {
+	Ok(kdf(&blinding_factor(uk, ct)?, ct))
+}
+
+/// `Z` from the rows the user's reconstruction uses (one 6-pair multi-pairing).
+fn blinding_factor(uk: &FameUserKey, ct: &FameCiphertext) -> crate::Result<Gt> {
 	if ct.rows.len() != ct.policy.leaves().count() {
 		return Err(Error::Malformed);
 	}
@@ -427,6 +439,54 @@ pub fn decapsulate(uk: &FameUserKey, ct: &FameCiphertext) -> crate::Result<Zeroi
 	let lhs: Vec<G1Affine> =
 		G1Projective::normalize_batch(&[b[0], b[1], b[2], -a[0], -a[1], -a[2]]);
 	let rhs = [ct.ct0[0], ct.ct0[1], ct.ct0[2], uk.sk0[0], uk.sk0[1], uk.sk0[2]];
-	let z = multi_pairing(&lhs, &rhs);
-	Ok(kdf(&z, &ct.policy, &ct.ct0))
+	Ok(multi_pairing(&lhs, &rhs))
+}
+
+#[cfg(test)]
+mod binding_tests {
+	use super::*;
+	use crate::abe::{doctor_attributes, s2_default_policy, unwrap_key, wrap_key};
+	use rand_core::SeedableRng;
+
+	/// Issue 11, finding 2: altering one row that doctor A's decryption does not use leaves A's
+	/// `Z` unchanged (so without the binding A would not notice) and now makes both A and B
+	/// fail, where B is a doctor whose branch uses that row.
+	#[test]
+	fn altering_a_row_one_doctor_does_not_use_fails_both() {
+		let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(12);
+		let (pk, msk) = setup(&mut rng);
+		// (epoch:7 and ((grade>=12 and title>=3) or (grade>=13 and title>=2) or emergency))
+		let policy = s2_default_policy(3, 12, 7).unwrap();
+		let a = keygen(&msk, &doctor_attributes(3, 12, 7, "a", &[]), &mut rng).unwrap();
+		let b = keygen(&msk, &doctor_attributes(2, 13, 7, "b", &[]), &mut rng).unwrap();
+		let data_key = [0x42u8; 32];
+		let w = wrap_key(&pk, &policy, &data_key, b"record-1/v1", &mut rng);
+		assert_eq!(*unwrap_key(&a, &w, b"record-1/v1").unwrap(), data_key);
+		assert_eq!(*unwrap_key(&b, &w, b"record-1/v1").unwrap(), data_key);
+
+		// The row of `title>=2`: in B's branch, not in A's.
+		let row = policy.leaves().position(|(_, at)| at == b"title>=2").unwrap();
+		let used_by_a = reconstruction(&policy, |at| a.attrs.contains_key(at)).unwrap();
+		assert!(used_by_a.iter().all(|(r, _)| *r != row), "A does not use the row");
+		let used_by_b = reconstruction(&policy, |at| b.attrs.contains_key(at)).unwrap();
+		assert!(used_by_b.iter().any(|(r, _)| *r == row), "B uses the row");
+
+		let mut bad = w.clone();
+		bad.kem.rows[row][1] = (bad.kem.rows[row][1] + G1Affine::generator()).into_affine();
+		// The altered ciphertext still decodes (valid points), and A's Z is untouched...
+		let bad = crate::abe::AbeWrappedKey::from_bytes(&bad.to_bytes()).unwrap();
+		assert_ne!(bad, w);
+		assert_eq!(blinding_factor(&a, &bad.kem).unwrap(), blinding_factor(&a, &w.kem).unwrap());
+		assert_ne!(blinding_factor(&b, &bad.kem).unwrap(), blinding_factor(&b, &w.kem).unwrap());
+		// ...but A's key changed with the ciphertext hash: both doctors fail.
+		assert_ne!(*decapsulate(&a, &bad.kem).unwrap(), *decapsulate(&a, &w.kem).unwrap());
+		assert_eq!(unwrap_key(&a, &bad, b"record-1/v1"), Err(Error::DecryptionFailed));
+		assert_eq!(unwrap_key(&b, &bad, b"record-1/v1"), Err(Error::DecryptionFailed));
+		// Every row counts, including the emergency one nobody here holds.
+		let em = policy.leaves().position(|(_, at)| at == b"emergency").unwrap();
+		let mut bad = w.clone();
+		bad.kem.rows[em][0] = (bad.kem.rows[em][0] + G1Affine::generator()).into_affine();
+		assert_eq!(unwrap_key(&a, &bad, b"record-1/v1"), Err(Error::DecryptionFailed));
+		assert_eq!(unwrap_key(&b, &bad, b"record-1/v1"), Err(Error::DecryptionFailed));
+	}
 }

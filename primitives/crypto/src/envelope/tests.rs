@@ -214,3 +214,21 @@ proptest! {
 		prop_assert!(decrypt_with(&key, &binding(), &bad, &opts).is_err());
 	}
 }
+
+#[test]
+fn encrypt_into_reuses_the_buffer_and_matches_the_format() {
+	let key = DataKey::generate();
+	let b = RecordBinding { record_id: [3u8; 32], version: 2 };
+	let mut out = Vec::new();
+	for len in [0usize, 1, 65_536, 200_001] {
+		let pt: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+		encrypt_into(&key, &b, &pt, &EnvelopeOptions::single_thread(), &mut out).unwrap();
+		assert_eq!(out.len() as u64, ciphertext_len(len as u64, DEFAULT_SEGMENT_SIZE));
+		assert_eq!(decrypt(&key, &b, &out).unwrap(), pt);
+	}
+	// The previous (longer) ciphertext is gone, not appended to.
+	encrypt_into(&key, &b, b"short", &EnvelopeOptions::default(), &mut out).unwrap();
+	assert_eq!(decrypt(&key, &b, &out).unwrap(), b"short");
+	let bad = EnvelopeOptions { segment_size: 1, ..EnvelopeOptions::default() };
+	assert!(encrypt_into(&key, &b, b"x", &bad, &mut out).is_err());
+}

@@ -211,3 +211,95 @@ pub(crate) fn pairing_eq(a: &blst_p1_affine, b: &blst_p1_affine, q: &blst_p2_aff
 		blst_fp12_is_one(&fe)
 	}
 }
+
+/// A canonical little-endian scalar (< r) as raw limbs, i.e. in normal form (see the module
+/// docs); callers check canonicity first or produce the bytes with [`mont_to_le`].
+#[inline]
+pub(crate) fn fr_normal_from_le(b: &[u8; 32]) -> Fr {
+	let mut l = [0u64; 4];
+	for (k, limb) in l.iter_mut().enumerate() {
+		*limb = u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
+	}
+	blst_fr { l }
+}
+
+/// Uniform non-zero scalar (Montgomery form) from 64 random bytes reduced mod r (bias 2^-256).
+pub(crate) fn random_scalar<R: rand_core::RngCore + rand_core::CryptoRng>(rng: &mut R) -> Fr {
+	loop {
+		let mut b = zeroize::Zeroizing::new([0u8; 64]);
+		rng.fill_bytes(&mut b[..]);
+		let f = fr_mont_from_le(&b[..]);
+		if f.l != [0u64; 4] {
+			return f;
+		}
+	}
+}
+
+pub(crate) fn p1_from_affine(a: &blst_p1_affine) -> blst_p1 {
+	let mut p = blst_p1::default();
+	// SAFETY: valid pointers.
+	unsafe { blst_p1_from_affine(&mut p, a) };
+	p
+}
+
+/// Miller loop `f_{Q,P}`; 1 when `P` is the identity (blst's loop does not special-case it,
+/// and `e(O, Q) = 1`).
+fn miller(q: &blst_p2_affine, p: &blst_p1_affine) -> blst_fp12 {
+	// SAFETY: valid pointers to initialized values; blst_fp12_one points to a static.
+	unsafe {
+		if blst_p1_affine_is_inf(p) {
+			return *blst_fp12_one();
+		}
+		let mut f = blst_fp12::default();
+		blst_miller_loop(&mut f, q, p);
+		f
+	}
+}
+
+fn final_exp(f: &blst_fp12) -> blst_fp12 {
+	let mut out = blst_fp12::default();
+	// SAFETY: valid pointers.
+	unsafe { blst_final_exp(&mut out, f) };
+	out
+}
+
+/// `e(p, q)` (one Miller loop and the final exponentiation).
+pub(crate) fn pairing(p: &blst_p1_affine, q: &blst_p2_affine) -> blst_fp12 {
+	final_exp(&miller(q, p))
+}
+
+/// `e(b, q) / e(a, g2)` with two Miller loops and one final exponentiation.
+pub(crate) fn pairing_ratio(
+	a: &blst_p1_affine,
+	b: &blst_p1_affine,
+	q: &blst_p2_affine,
+) -> blst_fp12 {
+	let mut na = p1_from_affine(a);
+	// SAFETY: valid pointers; blst_p2_affine_generator points to a static.
+	unsafe {
+		blst_p1_cneg(&mut na, true);
+		let f1 = miller(&*blst_p2_affine_generator(), &p1_to_affine(&na));
+		let f2 = miller(q, b);
+		let mut f = blst_fp12::default();
+		blst_fp12_mul(&mut f, &f1, &f2);
+		final_exp(&f)
+	}
+}
+
+/// Canonical encoding of an F_p12 element (`super::types::GT_BYTES`: twelve 48-byte
+/// big-endian coefficients in blst's memory order). Hand-written because blst exports no
+/// matching decoder and the verifier needs none: it compares encodings.
+pub(crate) fn gt_to_bytes(f: &blst_fp12) -> [u8; super::types::GT_BYTES] {
+	let mut out = [0u8; super::types::GT_BYTES];
+	let mut k = 0;
+	for fp6 in &f.fp6 {
+		for fp2 in &fp6.fp2 {
+			for fp in &fp2.fp {
+				// SAFETY: 48-byte output window, valid input.
+				unsafe { blst_bendian_from_fp(out[48 * k..].as_mut_ptr(), fp) };
+				k += 1;
+			}
+		}
+	}
+	out
+}

@@ -26,25 +26,14 @@ impl Drop for PdpSecretKey {
 	}
 }
 
-fn random_scalar<R: RngCore + CryptoRng>(rng: &mut R) -> Fr {
-	loop {
-		let mut b = Zeroizing::new([0u8; 64]);
-		rng.fill_bytes(&mut b[..]);
-		let f = bls::fr_mont_from_le(&b[..]);
-		if f.l != [0u64; 4] {
-			return f;
-		}
-	}
-}
-
 impl PdpSecretKey {
 	/// Fresh key for blocks of up to `sectors` sectors.
 	pub fn generate<R: RngCore + CryptoRng>(sectors: u16, rng: &mut R) -> Result<Self> {
 		if sectors == 0 || sectors as u32 > MAX_SECTORS {
 			return Err(Error::InvalidParameter);
 		}
-		let alpha = random_scalar(rng);
-		let beta = (0..sectors).map(|_| random_scalar(rng)).collect();
+		let alpha = bls::random_scalar(rng);
+		let beta = (0..sectors).map(|_| bls::random_scalar(rng)).collect();
 		Ok(Self { alpha, alpha_le: Zeroizing::new(bls::mont_to_le(&alpha)), beta })
 	}
 
@@ -95,8 +84,19 @@ impl PdpSecretKey {
 	}
 
 	/// Tag of one block: `sigma_i = H(name||i)^alpha · g1^{alpha Σ_j beta_j m_ij}`
-	/// (= `(H(name||i) Π u_j^{m_ij})^alpha`), one hash and two scalar multiplications.
+	/// (= `(H(name||i) Π u_j^{m_ij})^alpha`), one hash, one scalar multiplication and one
+	/// fixed-base comb (`super::comb`, constant time) for the power of `g1`.
 	fn tag_point(&self, params: &PdpFileParams, index: u32, block: &[u8]) -> blst_p1 {
+		self.tag_point_with(params, index, block, true)
+	}
+
+	fn tag_point_with(
+		&self,
+		params: &PdpFileParams,
+		index: u32,
+		block: &[u8],
+		comb: bool,
+	) -> blst_p1 {
 		let s = params.sectors as usize;
 		let mut e = Fr::default();
 		for (j, sector) in block.chunks(SECTOR_BYTES).take(s).enumerate() {
@@ -107,12 +107,36 @@ impl PdpSecretKey {
 		let ae = Zeroizing::new(bls::raw_to_le(&bls::fr_mul(&e, &self.alpha)));
 		let h = hash_to_g1_blst(&block_message(&params.name, index), PDP_DST);
 		let ha = bls::p1_mult(&h, &self.alpha_le[..], 255);
-		let g = bls::p1_mult(&bls::p1_generator(), &ae[..], 255);
+		let g = if comb {
+			super::comb::g1_mul(&ae)
+		} else {
+			bls::p1_mult(&bls::p1_generator(), &ae[..], 255)
+		};
 		bls::p1_add(&ha, &g)
 	}
 
 	/// Tags a whole file (in parallel on the rayon pool). Returns compressed tags.
 	pub fn tag_file(&self, params: &PdpFileParams, data: &[u8]) -> Result<Vec<[u8; 48]>> {
+		self.tag_file_with(params, data, true)
+	}
+
+	/// Benchmark baseline only: [`Self::tag_file`] with blst's generic scalar multiplication for
+	/// `g1^{alpha·e}` instead of the fixed-base comb (the same tags, a test checks).
+	#[doc(hidden)]
+	pub fn tag_file_without_comb(
+		&self,
+		params: &PdpFileParams,
+		data: &[u8],
+	) -> Result<Vec<[u8; 48]>> {
+		self.tag_file_with(params, data, false)
+	}
+
+	fn tag_file_with(
+		&self,
+		params: &PdpFileParams,
+		data: &[u8],
+		comb: bool,
+	) -> Result<Vec<[u8; 48]>> {
 		self.check_params(params, data)?;
 		let bsize = params.sectors as usize * SECTOR_BYTES;
 		let n = params.blocks as usize;
@@ -121,7 +145,7 @@ impl PdpSecretKey {
 			let pts: Vec<blst_p1> = (0..chunk.len())
 				.map(|k| {
 					let i = c * 64 + k;
-					self.tag_point(params, i as u32, block_of(data, i, bsize))
+					self.tag_point_with(params, i as u32, block_of(data, i, bsize), comb)
 				})
 				.collect();
 			for (o, a) in chunk.iter_mut().zip(bls::p1s_to_affine(&pts)) {

@@ -5,6 +5,7 @@
 use super::bls;
 use super::types::PdpPublicKey;
 use blst::{blst_p1_affine, blst_p2_affine};
+use codec::{DecodeAll, Encode};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -27,15 +28,31 @@ impl PreparedPdpKey {
 	pub fn sectors(&self) -> usize {
 		self.u.len()
 	}
+
+	/// The key these points were decoded from (compressed again).
+	pub fn public_key(&self) -> PdpPublicKey {
+		let u: Vec<[u8; 48]> = self.u.iter().map(bls::p1_compress).collect();
+		PdpPublicKey { v: bls::p2_compress(&self.v), u: u.try_into().unwrap_or_default() }
+	}
 }
 
-/// Keys kept by [`prepared_key_cached`]: a consortium has a few dozen hospitals.
+/// Keys kept by [`prepared_key`]: a consortium has a few dozen hospitals.
 const CACHED_KEYS: usize = 64;
 
-/// [`PreparedPdpKey::new`] through a process-wide cache keyed by the SHA-256 of the key's
-/// encoding (least recently used evicted). The result never depends on the cache: a hit returns
-/// exactly what preparing the same bytes again would. Malformed keys are not cached.
-pub fn prepared_key_cached(encoded: &[u8], pk: &PdpPublicKey) -> Option<Arc<PreparedPdpKey>> {
+/// A PDP public key prepared once per process: [`PreparedPdpKey::new`] behind a cache keyed by
+/// the SHA-256 of the key's SCALE encoding (least recently used evicted, malformed keys not
+/// cached). The answer never depends on the cache: a hit returns exactly what preparing the same
+/// key again would.
+pub fn prepared_key(pk: &PdpPublicKey) -> Option<Arc<PreparedPdpKey>> {
+	prepared_key_cached(&pk.encode())
+}
+
+/// The cache behind [`prepared_key`] and the host functions, over SCALE bytes of a
+/// `PdpPublicKey`. The key is decoded from the very bytes its cache id is hashed from, so no
+/// caller can file one key's points under another key's id (the earlier public
+/// `prepared_key_cached(encoded, decoded)` trusted the caller that both matched, and a
+/// mismatched pair poisoned the process-wide cache the host function reads).
+pub(super) fn prepared_key_cached(encoded: &[u8]) -> Option<Arc<PreparedPdpKey>> {
 	type Cache = Mutex<Vec<([u8; 32], Arc<PreparedPdpKey>)>>;
 	static CACHE: OnceLock<Cache> = OnceLock::new();
 	let id: [u8; 32] = Sha256::digest(encoded).into();
@@ -52,7 +69,8 @@ pub fn prepared_key_cached(encoded: &[u8], pk: &PdpPublicKey) -> Option<Arc<Prep
 			return Some(prepared);
 		}
 	}
-	let prepared = Arc::new(PreparedPdpKey::new(pk)?);
+	let pk = PdpPublicKey::decode_all(&mut &encoded[..]).ok()?;
+	let prepared = Arc::new(PreparedPdpKey::new(&pk)?);
 	let mut keys = lock();
 	// Another thread may have prepared the same key meanwhile.
 	if !keys.iter().any(|(k, _)| *k == id) {

@@ -27,8 +27,10 @@ fn round_trip_and_tampering() {
 	assert_eq!(params.blocks, 41);
 	let tags = sk.tag_file(&params, &d).unwrap();
 	assert_eq!(tags[7], sk.tag_block(&params, 7, block_of(&d, 7, 16 * 31)).unwrap());
+	// The fixed-base comb gives exactly the tags of the generic scalar multiplication.
+	assert_eq!(tags, sk.tag_file_without_comb(&params, &d).unwrap());
 	let seed = [9u8; 32];
-	let proof = prove(&params, &seed, &d, &tags).unwrap();
+	let proof = prove(&pk, &params, &seed, &d, &tags, &mut r).unwrap();
 	assert!(verify(&pk, &params, &seed, &proof));
 	assert!(verify_encoded(&pk.encode(), &params.encode(), &seed, &proof.encode()));
 	// Another seed, another challenge.
@@ -36,7 +38,7 @@ fn round_trip_and_tampering() {
 	// Modified data (one bit) is caught when the block is challenged (here every block is).
 	let mut d2 = d.clone();
 	d2[31 * 16 * 3 + 5] ^= 1;
-	assert!(!verify(&pk, &params, &seed, &prove(&params, &seed, &d2, &tags).unwrap()));
+	assert!(!verify(&pk, &params, &seed, &prove(&pk, &params, &seed, &d2, &tags, &mut r).unwrap()));
 	// Tampered proof fields / params / key.
 	let mut p2 = proof.clone();
 	p2.mu[0][0] ^= 1;
@@ -47,6 +49,23 @@ fn round_trip_and_tampering() {
 	let mut p4 = proof.clone();
 	p4.mu[0] = [0xff; 32];
 	assert!(!verify(&pk, &params, &seed, &p4));
+	// The commitment R: one bit of it, or R of another proof of the same challenge.
+	let mut p5 = proof.clone();
+	p5.r[300] ^= 1;
+	assert!(!verify(&pk, &params, &seed, &p5));
+	let other_proof = prove(&pk, &params, &seed, &d, &tags, &mut r).unwrap();
+	assert!(verify(&pk, &params, &seed, &other_proof));
+	assert_ne!(other_proof.mu, proof.mu, "fresh masks every proof");
+	let mut p6 = proof.clone();
+	p6.r = other_proof.r;
+	assert!(!verify(&pk, &params, &seed, &p6));
+	// A v1 (unmasked) proof of the same challenge is no masked proof, and the reverse.
+	let old = v1::prove(&params, &seed, &d, &tags).unwrap();
+	assert!(v1::verify(&pk, &params, &seed, &old));
+	assert!(!v1::verify_encoded(&pk.encode(), &params.encode(), &seed, &proof.encode()));
+	assert!(!verify_encoded(&pk.encode(), &params.encode(), &seed, &old.encode()));
+	let spliced = PdpProof { mu: old.mu.clone(), sigma: old.sigma, r: proof.r };
+	assert!(!verify(&pk, &params, &seed, &spliced));
 	let mut pa = params.clone();
 	pa.name = b"record-2".to_vec().try_into().unwrap();
 	assert!(!verify(&pk, &pa, &seed, &proof));
@@ -94,14 +113,19 @@ fn points_off_subgroup_rejected() {
 	let d = data(500, 2);
 	let params = file_params(b"f", d.len() as u64, 4).unwrap();
 	let tags = sk.tag_file(&params, &d).unwrap();
-	let mut proof = prove(&params, &[1u8; 32], &d, &tags).unwrap();
+	let mut proof = prove(&sk.public_key(), &params, &[1u8; 32], &d, &tags, &mut r).unwrap();
+	assert!(verify(&sk.public_key(), &params, &[1u8; 32], &proof));
 	proof.sigma = b;
 	assert!(!verify(&sk.public_key(), &params, &[1u8; 32], &proof));
+	let mut old = v1::prove(&params, &[1u8; 32], &d, &tags).unwrap();
+	old.sigma = b;
+	assert!(!v1::verify(&sk.public_key(), &params, &[1u8; 32], &old));
 	// A key with one off-subgroup `u_j` is refused when prepared, even beyond the `s` used.
 	let mut pk = sk.public_key();
 	pk.u[3] = b;
 	assert!(PreparedPdpKey::new(&pk).is_none());
-	assert!(prepared_key_cached(&pk.encode(), &pk).is_none());
+	assert!(prepared_key(&pk).is_none());
+	assert!(prepared::prepared_key_cached(&pk.encode()).is_none());
 }
 
 #[test]
@@ -116,20 +140,37 @@ fn cached_keys_verify_like_fresh_ones() {
 	// and each key's proof passes only under that key.
 	for round in 0..3 {
 		for (i, sk) in keys.iter().enumerate() {
-			let proof = prove(&params, &seed, &d, &sk.tag_file(&params, &d).unwrap()).unwrap();
+			let tags = sk.tag_file(&params, &d).unwrap();
+			let proof = prove(&sk.public_key(), &params, &seed, &d, &tags, &mut r).unwrap();
+			let old = v1::prove(&params, &seed, &d, &tags).unwrap();
 			for (j, other) in keys.iter().enumerate() {
 				let pk = other.public_key();
 				let cached = verify_encoded(&pk.encode(), &params.encode(), &seed, &proof.encode());
 				assert_eq!(cached, verify(&pk, &params, &seed, &proof), "round {round}");
 				assert_eq!(cached, i == j);
+				let cached =
+					v1::verify_encoded(&pk.encode(), &params.encode(), &seed, &old.encode());
+				assert_eq!(cached, v1::verify(&pk, &params, &seed, &old), "round {round}");
+				assert_eq!(cached, i == j);
 			}
 		}
 	}
 	let pk = keys[0].public_key();
-	let a = prepared_key_cached(&pk.encode(), &pk).unwrap();
-	let b = prepared_key_cached(&pk.encode(), &pk).unwrap();
+	let a = prepared_key(&pk).unwrap();
+	let b = prepared::prepared_key_cached(&pk.encode()).unwrap();
 	assert!(std::sync::Arc::ptr_eq(&a, &b), "the second lookup is a hit");
 	assert_eq!(a.sectors(), 8);
+	// Whatever is cached is the key whose bytes were looked up: after preparing every key, each
+	// lookup returns that key's own points.
+	for k in &keys {
+		let pk = k.public_key();
+		assert_eq!(prepared_key(&pk).unwrap().public_key(), pk);
+		assert_eq!(prepared::prepared_key_cached(&pk.encode()).unwrap().public_key(), pk);
+	}
+	// Bytes that are not exactly one key's encoding prepare nothing (and cache nothing).
+	let mut trailing = pk.encode();
+	trailing.push(0);
+	assert!(prepared::prepared_key_cached(&trailing).is_none());
 }
 
 #[test]
@@ -179,21 +220,24 @@ fn s1_attacks_succeed_and_ours_resist() {
 	// (a) Answer every challenged index with block 0 and tag 0.
 	let blocks: Vec<&[u8]> = ch.indices.iter().map(|_| block_of(&d, 0, bs)).collect();
 	let t0: Vec<[u8; 48]> = ch.indices.iter().map(|_| tags[0]).collect();
-	let cheat = prove_with_challenge(&params, &ch, &blocks, &t0).unwrap();
+	let key = PreparedPdpKey::new(&pk).unwrap();
+	let cheat = prove_with_challenge(&key, &params, &ch, &blocks, &t0, &mut r).unwrap();
 	assert!(!verify_with_challenge(&pk, &params, &ch, &cheat));
+	let cheat = v1::prove_with_challenge(&params, &ch, &blocks, &t0).unwrap();
+	assert!(!v1::verify_with_challenge(&pk, &params, &ch, &cheat));
 	// (b) Combine tags of blocks 1 and 2 and present them as block 7 (or as block 1).
 	let mix = Challenge {
 		indices: vec![1u32, 2].try_into().unwrap(),
 		coefficients: vec![[2u8; 16], [3u8; 16]].try_into().unwrap(),
 	};
-	let combined = prove_with_challenge(
-		&params,
-		&mix,
-		&[block_of(&d, 1, bs), block_of(&d, 2, bs)],
-		&[tags[1], tags[2]],
-	)
-	.unwrap();
+	let mixed_blocks = [block_of(&d, 1, bs), block_of(&d, 2, bs)];
+	let combined =
+		prove_with_challenge(&key, &params, &mix, &mixed_blocks, &[tags[1], tags[2]], &mut r)
+			.unwrap();
 	assert!(verify_with_challenge(&pk, &params, &mix, &combined), "honest aggregate verifies");
+	let combined_v1 =
+		v1::prove_with_challenge(&params, &mix, &mixed_blocks, &[tags[1], tags[2]]).unwrap();
+	assert!(v1::verify_with_challenge(&pk, &params, &mix, &combined_v1));
 	for target in [7u32, 1] {
 		let single = Challenge {
 			indices: vec![target].try_into().unwrap(),
@@ -206,6 +250,7 @@ fn s1_attacks_succeed_and_ours_resist() {
 			.unwrap(),
 		};
 		assert!(!verify_with_challenge(&pk, &params, &single, &combined));
+		assert!(!v1::verify_with_challenge(&pk, &params, &single, &combined_v1));
 	}
 }
 
@@ -265,7 +310,240 @@ proptest! {
 		let d = data(len, seed[0] as u64);
 		let params = file_params(b"p", len as u64, sectors).unwrap();
 		let tags = sk.tag_file(&params, &d).unwrap();
-		let proof = prove(&params, &seed, &d, &tags).unwrap();
-		prop_assert!(verify(&sk.public_key(), &params, &seed, &proof));
+		let pk = sk.public_key();
+		let proof = prove(&pk, &params, &seed, &d, &tags, &mut r).unwrap();
+		prop_assert!(verify(&pk, &params, &seed, &proof));
+		prop_assert!(verify_tags(&pk, &params, &d, &tags, &mut r));
 	}
+}
+
+/// Solves `A X = B` over the scalar field (Gauss–Jordan; `A` square). `None` if singular.
+fn solve(mut a: Vec<Vec<ArkFr>>, mut b: Vec<Vec<ArkFr>>) -> Option<Vec<Vec<ArkFr>>> {
+	use ark_ff::{Field, Zero};
+	let n = a.len();
+	for col in 0..n {
+		let piv = (col..n).find(|r| !a[*r][col].is_zero())?;
+		a.swap(col, piv);
+		b.swap(col, piv);
+		let inv = a[col][col].inverse()?;
+		for x in a[col].iter_mut() {
+			*x *= inv;
+		}
+		for x in b[col].iter_mut() {
+			*x *= inv;
+		}
+		for row in 0..n {
+			if row != col && !a[row][col].is_zero() {
+				let f = a[row][col];
+				let (ac, bc) = (a[col].clone(), b[col].clone());
+				for (x, y) in a[row].iter_mut().zip(&ac) {
+					*x -= f * y;
+				}
+				for (x, y) in b[row].iter_mut().zip(&bc) {
+					*x -= f * y;
+				}
+			}
+		}
+	}
+	Some(b)
+}
+
+fn fr_le(b: &[u8]) -> ArkFr {
+	use ark_ff::PrimeField;
+	ArkFr::from_le_bytes_mod_order(b)
+}
+
+/// Issue 11, finding 1: `n` unmasked proofs of an `n`-block file solve for every sector of it;
+/// the same attack on masked proofs recovers nothing, and `2n` masked proofs are not even
+/// consistent with any single "file" under the attack's model. With the masks set to zero
+/// (the fault) the attack works again, so it is the mask that hides the data.
+#[test]
+fn masked_proofs_do_not_solve_for_the_data() {
+	use ark_ff::{Field, Zero};
+	let mut r = rng();
+	let (n, s) = (6usize, 3u16);
+	let sk = PdpSecretKey::generate(s, &mut r).unwrap();
+	let pk = sk.public_key();
+	let key = PreparedPdpKey::new(&pk).unwrap();
+	let d = data(n * s as usize * 31, 11);
+	let params = file_params(b"private", d.len() as u64, s).unwrap();
+	assert_eq!(params.blocks as usize, n);
+	let tags = sk.tag_file(&params, &d).unwrap();
+	let bs = s as usize * 31;
+	// The file as field elements: m[i][j].
+	let m: Vec<Vec<ArkFr>> =
+		(0..n).map(|i| block_of(&d, i, bs).chunks(31).map(fr_le).collect()).collect();
+	let blocks: Vec<&[u8]> = (0..n).map(|i| block_of(&d, i, bs)).collect();
+
+	// 2n challenges (every block is challenged, c = n <= 460, with public coefficients).
+	let chs: Vec<Challenge> =
+		(0..2 * n as u8).map(|k| derive_challenge(&[k; 32], &params)).collect();
+	assert!(chs.iter().all(|c| c.indices.to_vec() == (0..n as u32).collect::<Vec<_>>()));
+	let coeffs: Vec<Vec<ArkFr>> =
+		chs.iter().map(|c| c.coefficients.iter().map(|x| fr_le(x)).collect()).collect();
+
+	// (a) Unmasked (v1) proofs: the first n solve for the file exactly.
+	let unmasked: Vec<Vec<ArkFr>> = chs
+		.iter()
+		.map(|c| {
+			let p = v1::prove_with_challenge(&params, c, &blocks, &tags).unwrap();
+			assert!(v1::verify_with_challenge(&pk, &params, c, &p));
+			p.mu.iter().map(|x| fr_le(x)).collect()
+		})
+		.collect();
+	let recovered = solve(coeffs[..n].to_vec(), unmasked[..n].to_vec()).unwrap();
+	assert_eq!(recovered, m, "v1 proofs hand out the file");
+
+	// The attacker's view of a masked proof: mu'_j / gamma = mu_j + r_j / gamma.
+	let attack_view = |p: &PdpProof, c: &Challenge| -> Vec<ArkFr> {
+		let g_inv = fr_le(&proof::proof_gamma(p, &params, c)).inverse().unwrap();
+		p.mu.iter().map(|x| fr_le(x) * g_inv).collect()
+	};
+
+	// (b) The fault: masks of zero. The masked proofs verify and the attack recovers the file.
+	let zero = vec![[0u8; 32]; s as usize];
+	let unmasked_again: Vec<Vec<ArkFr>> = chs[..n]
+		.iter()
+		.map(|c| {
+			let p = proof::prove_with_masks(&key, &params, c, &blocks, &tags, &zero).unwrap();
+			assert!(verify_with_challenge(&pk, &params, c, &p));
+			attack_view(&p, c)
+		})
+		.collect();
+	assert_eq!(solve(coeffs[..n].to_vec(), unmasked_again).unwrap(), m, "zero masks hide nothing");
+
+	// (c) Real masks: the proofs verify, the solution is wrong in every sector of every block,
+	// and the other n proofs contradict it (each adds s fresh unknowns r_j, so for every
+	// candidate file there are masks explaining all 2n proofs: the system never closes).
+	let masked: Vec<Vec<ArkFr>> = chs
+		.iter()
+		.map(|c| {
+			let p = prove_with_challenge(&key, &params, c, &blocks, &tags, &mut r).unwrap();
+			assert!(verify_with_challenge(&pk, &params, c, &p));
+			attack_view(&p, c)
+		})
+		.collect();
+	let guess = solve(coeffs[..n].to_vec(), masked[..n].to_vec()).unwrap();
+	for i in 0..n {
+		for j in 0..s as usize {
+			assert_ne!(guess[i][j], m[i][j], "block {i} sector {j} recovered");
+		}
+	}
+	for k in n..2 * n {
+		for j in 0..s as usize {
+			let predicted: ArkFr =
+				(0..n).map(|i| coeffs[k][i] * guess[i][j]).fold(ArkFr::zero(), |a, b| a + b);
+			assert_ne!(predicted, masked[k][j], "proof {k} consistent with the guess");
+		}
+	}
+	// Nor does differencing two masked proofs of one challenge cancel anything: the masks
+	// differ, so the difference is not a multiple of the (unknown) mu.
+	let p1 = prove_with_challenge(&key, &params, &chs[0], &blocks, &tags, &mut r).unwrap();
+	let p2 = prove_with_challenge(&key, &params, &chs[0], &blocks, &tags, &mut r).unwrap();
+	let (v1_, v2_) = (attack_view(&p1, &chs[0]), attack_view(&p2, &chs[0]));
+	for j in 0..s as usize {
+		assert_ne!(v1_[j], unmasked[0][j]);
+		assert_ne!(v2_[j], unmasked[0][j]);
+		assert_ne!(v1_[j], v2_[j]);
+	}
+}
+
+#[test]
+fn file_names_are_derived_from_the_ciphertext() {
+	let h = [7u8; 32];
+	let name = file_name_for(&h, 1_400_000);
+	assert_eq!(name.len(), FILE_NAME_PREFIX.len() + 32 + 8);
+	assert!(name.len() <= MAX_NAME as usize);
+	assert_eq!(&name[..FILE_NAME_PREFIX.len()], FILE_NAME_PREFIX);
+	assert_eq!(&name[FILE_NAME_PREFIX.len()..FILE_NAME_PREFIX.len() + 32], &h[..]);
+	assert_eq!(&name[FILE_NAME_PREFIX.len() + 32..], &1_400_000u64.to_le_bytes()[..]);
+	assert_ne!(file_name_for(&h, 1_400_001), name);
+	assert_ne!(file_name_for(&[8u8; 32], 1_400_000), name);
+	assert_eq!(file_name_for(&h, 1_400_000), name);
+
+	// What the uniqueness prevents: two files of one owner under one name have interchangeable
+	// tags, so a provider keeping file A answers A's challenges for file B.
+	let mut r = rng();
+	let sk = PdpSecretKey::generate(4, &mut r).unwrap();
+	let pk = sk.public_key();
+	let (a, b) = (data(2_000, 21), data(2_000, 22));
+	let same = file_params(b"record-7", 2_000, 4).unwrap();
+	let tags_a = sk.tag_file(&same, &a).unwrap();
+	let seed = [3u8; 32];
+	let proof = prove(&pk, &same, &seed, &a, &tags_a, &mut r).unwrap();
+	assert!(verify(&pk, &same, &seed, &proof), "A's blocks answer for B under a shared name");
+	// With derived names the files differ in name, and A's proof does not answer for B.
+	let name_a = file_name_for(&[1u8; 32], 2_000);
+	let name_b = file_name_for(&[2u8; 32], 2_000);
+	let pa = file_params(&name_a, 2_000, 4).unwrap();
+	let pb = file_params(&name_b, 2_000, 4).unwrap();
+	let tags_a = sk.tag_file(&pa, &a).unwrap();
+	assert!(sk.tag_file(&pb, &b).is_ok());
+	let proof = prove(&pk, &pa, &seed, &a, &tags_a, &mut r).unwrap();
+	assert!(verify(&pk, &pa, &seed, &proof));
+	assert!(!verify(&pk, &pb, &seed, &proof));
+}
+
+#[test]
+fn receipt_check_accepts_the_owners_tags_only() {
+	let mut r = rng();
+	let sk = PdpSecretKey::generate(8, &mut r).unwrap();
+	let pk = sk.public_key();
+	// More than one parallel chunk (256 blocks) and a short last block.
+	let d = data(8 * 31 * 600 + 17, 31);
+	let params = file_params(b"upload", d.len() as u64, 8).unwrap();
+	assert_eq!(params.blocks, 601);
+	let tags = sk.tag_file(&params, &d).unwrap();
+	assert!(verify_tags(&pk, &params, &d, &tags, &mut r));
+	// One wrong tag anywhere: another block's, the tag of changed data, another key's, garbage,
+	// a point off the subgroup, the identity.
+	let other = PdpSecretKey::generate(8, &mut r).unwrap();
+	let other_tags = other.tag_file(&params, &d).unwrap();
+	let mut changed = d.clone();
+	changed[31 * 8 * 400 + 3] ^= 1;
+	let changed_tag = sk.tag_file(&params, &changed).unwrap()[400];
+	let mut identity = [0u8; 48];
+	identity[0] = 0xc0;
+	let off_subgroup = {
+		let mut found = None;
+		for x in 1u8..50 {
+			let mut b = [0u8; 48];
+			b[0] = 0x80;
+			b[47] = x;
+			let mut a = blst::blst_p1_affine::default();
+			if unsafe { blst::blst_p1_uncompress(&mut a, b.as_ptr()) }
+				== blst::BLST_ERROR::BLST_SUCCESS
+				&& !unsafe { blst::blst_p1_affine_in_g1(&a) }
+			{
+				found = Some(b);
+				break;
+			}
+		}
+		found.unwrap()
+	};
+	for (at, bad) in [
+		(0usize, tags[1]),
+		(400, changed_tag),
+		(600, other_tags[600]),
+		(255, [0x11u8; 48]),
+		(256, off_subgroup),
+		(3, identity),
+	] {
+		let mut t = tags.clone();
+		t[at] = bad;
+		assert!(!verify_tags(&pk, &params, &d, &t, &mut r), "wrong tag at {at} accepted");
+	}
+	// Swapped tags, changed data under the right tags, another key, wrong shapes.
+	let mut t = tags.clone();
+	t.swap(10, 11);
+	assert!(!verify_tags(&pk, &params, &d, &t, &mut r));
+	assert!(!verify_tags(&pk, &params, &changed, &tags, &mut r));
+	assert!(!verify_tags(&other.public_key(), &params, &d, &tags, &mut r));
+	assert!(!verify_tags(&pk, &params, &d, &tags[..600], &mut r));
+	assert!(!verify_tags(&pk, &params, &d[..d.len() - 30], &tags, &mut r));
+	let mut p = params.clone();
+	p.name = b"other".to_vec().try_into().unwrap();
+	assert!(!verify_tags(&pk, &p, &d, &tags, &mut r));
+	// The right tags still pass afterwards (nothing cached wrongly).
+	assert!(verify_tags(&pk, &params, &d, &tags, &mut r));
 }

@@ -1,7 +1,10 @@
 //! Master key, per-patient keys and permutation, record encryption and token generation.
 
 use super::schema::Schema;
-use super::types::{ShveCiphertext, ShveTokenBody, SignedToken, TOKEN_SIGNING_CONTEXT};
+use super::types::{
+	ShveCiphertext, ShveTokenBody, ShveTokenBodyV1, SignedToken, SignedTokenV1, TokenScope,
+	TOKEN_SIGNING_CONTEXT, TOKEN_SIGNING_CONTEXT_V1,
+};
 use crate::{Error, Result};
 use aes::cipher::{generic_array::GenericArray, BlockEncrypt, KeyInit};
 use aes::Aes128Enc;
@@ -197,14 +200,15 @@ impl KeyService {
 	pub fn patient_key(&self, schema: &Schema, patient: &[u8; 32]) -> PatientKey {
 		self.master.patient_key(schema, patient)
 	}
-	/// Issues a signed token for an authorized request.
+	/// Issues a signed token for an authorized request: the predicate's SHVE values, bound by
+	/// the signature to the patient, the schema and its vector length, and `scope` (request,
+	/// expiry, chain, query commitment).
 	pub fn issue_token<R: RngCore + CryptoRng>(
 		&self,
 		schema: &Schema,
 		patient: &[u8; 32],
 		predicate: &[Option<bool>],
-		request_id: u64,
-		expires_at: u32,
+		scope: &TokenScope,
 		rng: &mut R,
 	) -> Result<SignedToken> {
 		let pk = self.patient_key(schema, patient);
@@ -212,11 +216,14 @@ impl KeyService {
 		let body = ShveTokenBody {
 			patient: if schema.global_key { [0u8; 32] } else { *patient },
 			schema: schema.id,
+			vector_len: u8::try_from(schema.len).map_err(|_| Error::TooLarge)?,
 			fixed,
 			d0,
 			d1,
-			request_id,
-			expires_at,
+			request_id: scope.request_id,
+			expires_at: scope.expires_at,
+			genesis_hash: scope.genesis_hash,
+			query_commitment: scope.query_commitment,
 		};
 		Ok(sign_token(&self.signing, body))
 	}
@@ -232,11 +239,29 @@ pub fn sign_token(key: &ed25519_dalek::SigningKey, body: ShveTokenBody) -> Signe
 
 /// Checks a token's signature against the issuer key (strict ed25519 verification).
 pub fn verify_token_signature(token: &SignedToken, issuer: &[u8; 32]) -> bool {
+	verify_signature(TOKEN_SIGNING_CONTEXT, &token.body.encode(), &token.signature, issuer)
+}
+
+/// Signs a version-1 token body (only to exercise host function version 1: the key service
+/// issues version-2 tokens).
+pub fn sign_token_v1(key: &ed25519_dalek::SigningKey, body: ShveTokenBodyV1) -> SignedTokenV1 {
+	use ed25519_dalek::Signer;
+	let mut msg = TOKEN_SIGNING_CONTEXT_V1.to_vec();
+	body.encode_to(&mut msg);
+	SignedTokenV1 { signature: key.sign(&msg).to_bytes(), body }
+}
+
+/// Checks a version-1 token's signature.
+pub fn verify_token_signature_v1(token: &SignedTokenV1, issuer: &[u8; 32]) -> bool {
+	verify_signature(TOKEN_SIGNING_CONTEXT_V1, &token.body.encode(), &token.signature, issuer)
+}
+
+fn verify_signature(context: &[u8], body: &[u8], signature: &[u8; 64], issuer: &[u8; 32]) -> bool {
 	let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(issuer) else {
 		return false;
 	};
-	let sig = ed25519_dalek::Signature::from_bytes(&token.signature);
-	let mut msg = TOKEN_SIGNING_CONTEXT.to_vec();
-	token.body.encode_to(&mut msg);
+	let sig = ed25519_dalek::Signature::from_bytes(signature);
+	let mut msg = context.to_vec();
+	msg.extend_from_slice(body);
 	vk.verify_strict(&msg, &sig).is_ok()
 }

@@ -2,36 +2,54 @@
 //! batch verification of a provider's fulfilment.
 
 use super::aes_many::aes_zero_many;
-use super::keys::{aes_zero, verify_token_signature, xor16};
-use super::types::{ShveCiphertext, ShveTokenBody, SignedToken};
+use super::keys::{aes_zero, verify_token_signature, verify_token_signature_v1, xor16};
+use super::types::{ShveCiphertext, ShveTokenBody, SignedToken, SignedTokenV1};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use subtle::ConstantTimeEq;
 
-/// Exact SHVE match: `K' = d0 XOR XOR_{p in S} c_p`, accept iff `AES_K'(0) == d1` (constant-time
-/// comparison). No false positives beyond an AES collision (2^-128).
-pub fn matches(token: &ShveTokenBody, ct: &ShveCiphertext) -> Result<bool> {
-	if token.schema != ct.schema {
+/// The SHVE check on raw token values (shared by both token versions).
+fn match_values(
+	schema: u32,
+	fixed: u128,
+	d0: &[u8; 16],
+	d1: &[u8; 16],
+	ct: &ShveCiphertext,
+) -> Result<bool> {
+	if schema != ct.schema {
 		return Err(Error::SchemaMismatch);
 	}
 	let n = ct.slots.len();
-	if n < 128 && token.fixed >> n != 0 {
+	if n < 128 && fixed >> n != 0 {
 		return Err(Error::SchemaMismatch);
 	}
-	let mut k = token.d0;
-	let mut m = token.fixed;
+	let mut k = *d0;
+	let mut m = fixed;
 	while m != 0 {
 		let p = m.trailing_zeros() as usize;
 		xor16(&mut k, &ct.slots[p]);
 		m &= m - 1;
 	}
-	Ok(aes_zero(&k)[..].ct_eq(&token.d1[..]).into())
+	Ok(aes_zero(&k)[..].ct_eq(&d1[..]).into())
 }
 
-/// Verification of a provider's fulfilment (what the runtime's host function calls): the token
-/// signature against the issuer key, then every claim recomputed. `Ok(())` iff all hold.
-/// The caller (runtime) checks the token's patient, request id and expiry against chain state,
-/// and that the claims cover every entry the provider hosts for the patient.
+/// Exact SHVE match: `K' = d0 XOR XOR_{p in S} c_p`, accept iff `AES_K'(0) == d1` (constant-time
+/// comparison). No false positives beyond an AES collision (2^-128). Checks the schema id and
+/// that the fixed slots exist in `ct`; the exact length is checked by [`verify_fulfilment`].
+pub fn matches(token: &ShveTokenBody, ct: &ShveCiphertext) -> Result<bool> {
+	match_values(token.schema, token.fixed, &token.d0, &token.d1, ct)
+}
+
+/// Verification of a provider's fulfilment (host function `verify_shve_fulfilment` version 2):
+/// the token signature against the issuer key; the token's own shape (a vector length within
+/// [`MAX_SHVE_LEN`](super::MAX_SHVE_LEN), fixed slots within it); then for every claim, in
+/// order, that the ciphertext has the token's schema and exactly `vector_len` slots
+/// ([`Error::SchemaMismatch`] otherwise) and that the claim holds
+/// ([`Error::ClaimMismatch`]). `Ok(())` iff all hold.
+///
+/// The caller (runtime) checks the token's patient, request id, query commitment, genesis hash
+/// and expiry against chain state, and that the claims cover every entry the provider hosts for
+/// the patient.
 pub fn verify_fulfilment(
 	signed_token: &SignedToken,
 	issuer_public_key: &[u8; 32],
@@ -40,15 +58,24 @@ pub fn verify_fulfilment(
 	if !verify_token_signature(signed_token, issuer_public_key) {
 		return Err(Error::BadSignature);
 	}
+	let t = &signed_token.body;
+	let len = t.vector_len as usize;
+	if len == 0 || len > super::MAX_SHVE_LEN as usize || (len < 128 && t.fixed >> len != 0) {
+		return Err(Error::SchemaMismatch);
+	}
 	for (i, (ct, claimed)) in claims.iter().enumerate() {
-		if matches(&signed_token.body, ct)? != *claimed {
+		if ct.slots.len() != len {
+			return Err(Error::SchemaMismatch);
+		}
+		if matches(t, ct)? != *claimed {
 			return Err(Error::ClaimMismatch { index: i as u32 });
 		}
 	}
 	Ok(())
 }
 
-/// [`verify_fulfilment`] over SCALE bytes (`SignedToken`, `FulfilmentClaims`), never panics.
+/// [`verify_fulfilment`] over SCALE bytes (`SignedToken`, `FulfilmentClaims`), never panics:
+/// host function `verify_shve_fulfilment` version 2.
 pub fn verify_fulfilment_encoded(
 	signed_token: &[u8],
 	issuer_public_key: &[u8; 32],
@@ -59,6 +86,40 @@ pub fn verify_fulfilment_encoded(
 	let claims = super::types::FulfilmentClaims::decode_all(&mut &claims[..])
 		.map_err(|_| Error::Malformed)?;
 	verify_fulfilment(&token, issuer_public_key, &claims)
+}
+
+/// Version-1 fulfilment verification, unchanged: signature (version-1 context), then every
+/// claim; it checks the schema id and that the fixed slots exist, **not** the ciphertext length
+/// (the pallet did). Kept for host function `verify_shve_fulfilment` version 1.
+pub fn verify_fulfilment_v1(
+	signed_token: &SignedTokenV1,
+	issuer_public_key: &[u8; 32],
+	claims: &[(ShveCiphertext, bool)],
+) -> Result<()> {
+	if !verify_token_signature_v1(signed_token, issuer_public_key) {
+		return Err(Error::BadSignature);
+	}
+	let t = &signed_token.body;
+	for (i, (ct, claimed)) in claims.iter().enumerate() {
+		if match_values(t.schema, t.fixed, &t.d0, &t.d1, ct)? != *claimed {
+			return Err(Error::ClaimMismatch { index: i as u32 });
+		}
+	}
+	Ok(())
+}
+
+/// [`verify_fulfilment_v1`] over SCALE bytes (`SignedTokenV1`, `FulfilmentClaims`): host
+/// function `verify_shve_fulfilment` version 1.
+pub fn verify_fulfilment_encoded_v1(
+	signed_token: &[u8],
+	issuer_public_key: &[u8; 32],
+	claims: &[u8],
+) -> Result<()> {
+	use codec::DecodeAll;
+	let token = SignedTokenV1::decode_all(&mut &signed_token[..]).map_err(|_| Error::Malformed)?;
+	let claims = super::types::FulfilmentClaims::decode_all(&mut &claims[..])
+		.map_err(|_| Error::Malformed)?;
+	verify_fulfilment_v1(&token, issuer_public_key, &claims)
 }
 
 /// A provider's search index for one schema, with the slots every token fixes pre-aggregated:

@@ -16,17 +16,36 @@
 //! 18-character resident ID, see [`s2_id_bits`], + 37 departments), and exists for comparison
 //! with the paper. A fuzzy query for departments `D` wildcards `D` and fixes the others to 0.
 //!
-//! ## Leakage (documented, inherent to SHVE with deterministic ciphertexts)
-//! * Which records match a token (the search result) and the token's number of fixed slots.
-//! * Within one patient, ciphertexts are deterministic: a provider sees, per (permuted) slot,
-//!   which of the patient's records share that bit, hence which of that patient's records are in
-//!   the same department (not which department). Across patients nothing links: different
-//!   `k_P` and `pi`. In the S2-compatible mode (one global key) this equality leakage extends to
-//!   all records; that mode is for benchmarking only.
+//! ## Leakage (exactly what a storage provider learns)
+//! * **The search result**: which of the records it hosts match each token, and the token's
+//!   number of fixed slots (`fixed.count_ones()`).
+//! * **Equality within one patient**: ciphertexts are deterministic under `k_P`, so for every
+//!   (permuted) slot a provider sees which of the patient's records share that slot's bit, hence
+//!   which of that patient's records are in the same department (not which department).
+//! * **Tokens of its own making**: a provider needs no key to build a *working token body* from
+//!   the ciphertexts it stores: for any slot set `S` and random `K`,
+//!   `d0 = K XOR XOR_{p in S} c_p`, `d1 = AES_K(0)` matches exactly the records that agree with
+//!   `c` on `S`. That adds nothing to the equality leakage above (it is a way to compute it), but
+//!   it means a token body proves nothing: **only the key service's signature** makes a token
+//!   admissible, and [`verify_fulfilment`] checks it before anything else (test
+//!   `provider_built_token_bodies_work_and_only_the_signature_stops_them`).
+//! * **The search pattern**: a token's mask `fixed` is the image of the query's fixed positions
+//!   under the patient's permutation, the same in every token of that query for that patient,
+//!   and visible in the clear. Repeated searches of one patient with the same department set
+//!   are therefore linkable (and two queries fixing the same number of departments are told
+//!   apart when their masks differ), although `d0`, `d1` are fresh each time. Across patients
+//!   masks are unrelated (independent permutations).
+//! * Across patients nothing else links: different `k_P` and `pi`. In the S2-compatible mode
+//!   (one global key and permutation) equality and search-pattern leakage extend to all records
+//!   and all patients; that mode is for benchmarking only.
 //! * Not leaked, unlike S2's "randomized" variant (`c0_l = F(x_l||l) XOR K_l`,
 //!   `c1_l = F(*||l) XOR K_l`, whose `c0 XOR c1` exposes every bit of every record without any
-//!   token, see the test `s2_randomized_variant_leaks_and_ours_does_not`), and tokens cannot be
-//!   forged: they are bound to a random `K` and signed.
+//!   token, see the test `s2_randomized_variant_leaks_and_ours_does_not`): the bits of a record
+//!   of a patient for whom the provider holds no matching signed token and no second record.
+//!
+//! A signed token is good for one request on one chain: its body carries the request id, the
+//! request's query commitment, the chain's genesis hash and an expiry, all under the signature
+//! (the runtime compares them with chain state).
 //!
 //! Why hand-written: no maintained crate implements SHVE.
 
@@ -43,9 +62,15 @@ mod matching;
 mod schema;
 
 #[cfg(feature = "std")]
-pub use keys::{sign_token, verify_token_signature, KeyService, PatientKey, ShveMasterKey};
+pub use keys::{
+	sign_token, sign_token_v1, verify_token_signature, verify_token_signature_v1, KeyService,
+	PatientKey, ShveMasterKey,
+};
 #[cfg(feature = "std")]
-pub use matching::{matches, query_naive, verify_fulfilment, verify_fulfilment_encoded, ShveIndex};
+pub use matching::{
+	matches, query_naive, verify_fulfilment, verify_fulfilment_encoded,
+	verify_fulfilment_encoded_v1, verify_fulfilment_v1, ShveIndex,
+};
 #[cfg(feature = "std")]
 pub use schema::{s2_id_bits, s2_id_check_char, Schema, DEPARTMENTS, S2_ID_BITS};
 

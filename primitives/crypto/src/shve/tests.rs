@@ -14,6 +14,10 @@ fn service() -> KeyService {
 	KeyService::new(ShveMasterKey::generate(&mut r), ed25519_dalek::SigningKey::generate(&mut r))
 }
 
+fn scope(request_id: u64, expires_at: u32) -> TokenScope {
+	TokenScope { request_id, expires_at, genesis_hash: [0x6e; 32], query_commitment: [0x71; 32] }
+}
+
 fn plain_match(x: &[bool], v: &[Option<bool>]) -> bool {
 	x.iter().zip(v).all(|(b, p)| p.is_none_or(|p| p == *b))
 }
@@ -53,7 +57,7 @@ fn department_search_default_schema() {
 		(0..37).map(|d| pk.encrypt(&schema.record_vector(&[], d).unwrap()).unwrap()).collect();
 	let mut r = rng();
 	let q = schema.department_query(&[], &[3, 17, 36]).unwrap();
-	let tok = ks.issue_token(&schema, &patient, &q, 9, 100, &mut r).unwrap();
+	let tok = ks.issue_token(&schema, &patient, &q, &scope(9, 100), &mut r).unwrap();
 	assert!(verify_token_signature(&tok, &ks.public_key()));
 	let hits = query_naive(&tok.body, &cts).unwrap();
 	assert_eq!(hits, vec![3, 17, 36]);
@@ -92,7 +96,7 @@ fn s2_mode_index_and_naive_agree() {
 	let mut r = rng();
 	for wanted in [vec![5usize], vec![0, 1, 2, 3, 4], (0..20).collect(), (0..37).collect()] {
 		let q = schema.department_query(&s2_id_bits(&test_id(3)).unwrap(), &wanted).unwrap();
-		let tok = ks.issue_token(&schema, &[0u8; 32], &q, 1, 1, &mut r).unwrap();
+		let tok = ks.issue_token(&schema, &[0u8; 32], &q, &scope(1, 1), &mut r).unwrap();
 		let expect: Vec<usize> = truth
 			.iter()
 			.enumerate()
@@ -106,7 +110,7 @@ fn s2_mode_index_and_naive_agree() {
 	// A token leaving identity bits open cannot use the pre-aggregated index.
 	let mut q = schema.department_query(&s2_id_bits(&test_id(3)).unwrap(), &[1]).unwrap();
 	q[0] = None;
-	let tok = ks.issue_token(&schema, &[0u8; 32], &q, 1, 1, &mut r).unwrap();
+	let tok = ks.issue_token(&schema, &[0u8; 32], &q, &scope(1, 1), &mut r).unwrap();
 	assert_eq!(idx.query(&tok.body), Err(Error::TokenNotCompatibleWithIndex));
 }
 
@@ -125,7 +129,7 @@ fn fulfilment_verification() {
 		.collect();
 	let mut r = rng();
 	let q = schema.department_query(&[], &[1, 2, 8]).unwrap();
-	let tok = ks.issue_token(&schema, &patient, &q, 42, 1000, &mut r).unwrap();
+	let tok = ks.issue_token(&schema, &patient, &q, &scope(42, 1000), &mut r).unwrap();
 	let claims: Vec<_> =
 		cts.iter().enumerate().map(|(i, c)| (c.clone(), [1, 2, 8].contains(&i))).collect();
 	assert_eq!(verify_fulfilment(&tok, &ks.public_key(), &claims), Ok(()));
@@ -168,6 +172,200 @@ fn fulfilment_verification() {
 	let mut c = claims.clone();
 	c[0].0.slots = Default::default();
 	assert_eq!(verify_fulfilment(&tok, &ks.public_key(), &c), Err(Error::SchemaMismatch));
+}
+
+/// Issue 11: every claimed ciphertext must have exactly the signed vector length. A ciphertext
+/// with extra slots (beyond every fixed slot, so the match is unaffected) or one slot short of
+/// the schema but still covering the fixed slots passes version 1 and fails version 2.
+#[test]
+fn fulfilment_checks_each_ciphertext_length() {
+	let ks = service();
+	let schema = Schema::departments(2).unwrap();
+	let patient = [5u8; 32];
+	let pk = ks.patient_key(&schema, &patient);
+	let mut r = rng();
+	let cts: Vec<_> =
+		(0..4).map(|d| pk.encrypt(&schema.record_vector(&[], d).unwrap()).unwrap()).collect();
+	// Department 0 or 1, record-type bits open: the mask does not cover every slot.
+	let q = schema.department_query(&[], &[0, 1]).unwrap();
+	let tok = ks.issue_token(&schema, &patient, &q, &scope(1, 10), &mut r).unwrap();
+	assert_eq!(tok.body.vector_len, 39);
+	let truth = [true, true, false, false];
+	let claims: Vec<_> = cts.iter().cloned().zip(truth).collect();
+	assert_eq!(verify_fulfilment(&tok, &ks.public_key(), &claims), Ok(()));
+	// The same claims under a version-1 token of the same SHVE values.
+	let signing = ed25519_dalek::SigningKey::generate(&mut r);
+	let v1 = |b: &ShveTokenBody| {
+		sign_token_v1(
+			&signing,
+			ShveTokenBodyV1 {
+				patient: b.patient,
+				schema: b.schema,
+				fixed: b.fixed,
+				d0: b.d0,
+				d1: b.d1,
+				request_id: b.request_id,
+				expires_at: b.expires_at,
+			},
+		)
+	};
+	let tok_v1 = v1(&tok.body);
+	let issuer_v1 = signing.verifying_key().to_bytes();
+	assert_eq!(verify_fulfilment_v1(&tok_v1, &issuer_v1, &claims), Ok(()));
+	let mut long = claims.clone();
+	long[2].0.slots.try_push([0xaa; 16]).unwrap();
+	let mut short = claims.clone();
+	short[3].0.slots.pop();
+	let last_slot_open = tok.body.fixed >> 38 & 1 == 0;
+	// Version 1 (the pallet checked lengths) lets an over-long ciphertext through, and a short
+	// one whenever its missing slot is not fixed; version 2 rejects both.
+	assert_eq!(verify_fulfilment_v1(&tok_v1, &issuer_v1, &long), Ok(()));
+	assert_eq!(
+		verify_fulfilment_v1(&tok_v1, &issuer_v1, &short),
+		if last_slot_open { Ok(()) } else { Err(Error::SchemaMismatch) }
+	);
+	assert_eq!(verify_fulfilment(&tok, &ks.public_key(), &long), Err(Error::SchemaMismatch));
+	assert_eq!(verify_fulfilment(&tok, &ks.public_key(), &short), Err(Error::SchemaMismatch));
+	// A signed token whose fixed mask exceeds its vector length is refused as a whole.
+	let mut body = tok.body.clone();
+	body.vector_len = 10;
+	let bad_tok = sign_token(&ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]), body);
+	let issuer = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]).verifying_key().to_bytes();
+	assert_eq!(verify_fulfilment(&bad_tok, &issuer, &claims), Err(Error::SchemaMismatch));
+}
+
+/// Issue 11: the signature covers the genesis hash and the query commitment (a token for one
+/// request on one chain), and the version-1 context does not verify a version-2 body.
+#[test]
+fn tokens_bind_chain_and_query_commitment() {
+	use codec::Encode;
+	let ks = service();
+	let schema = Schema::departments(0).unwrap();
+	let patient = [5u8; 32];
+	let mut r = rng();
+	let q = schema.department_query(&[], &[4]).unwrap();
+	let sc = scope(3, 50);
+	let tok = ks.issue_token(&schema, &patient, &q, &sc, &mut r).unwrap();
+	assert_eq!(tok.body.genesis_hash, sc.genesis_hash);
+	assert_eq!(tok.body.query_commitment, sc.query_commitment);
+	assert_eq!((tok.body.request_id, tok.body.expires_at), (3, 50));
+	assert!(verify_token_signature(&tok, &ks.public_key()));
+	let mut t = tok.clone();
+	t.body.genesis_hash[0] ^= 1;
+	assert!(!verify_token_signature(&t, &ks.public_key()));
+	let mut t = tok.clone();
+	t.body.query_commitment[31] ^= 1;
+	assert!(!verify_token_signature(&t, &ks.public_key()));
+	let mut t = tok.clone();
+	t.body.vector_len += 1;
+	assert!(!verify_token_signature(&t, &ks.public_key()));
+	assert_eq!(verify_fulfilment(&t, &ks.public_key(), &[]), Err(Error::BadSignature));
+	// Version-2 bytes are not a version-1 token, and the reverse.
+	assert_eq!(
+		verify_fulfilment_encoded_v1(
+			&tok.encode(),
+			&ks.public_key(),
+			&FulfilmentClaims::default().encode()
+		),
+		Err(Error::Malformed)
+	);
+	let signing = ed25519_dalek::SigningKey::generate(&mut r);
+	let old = sign_token_v1(
+		&signing,
+		ShveTokenBodyV1 {
+			patient,
+			schema: 1,
+			fixed: 0,
+			d0: [0; 16],
+			d1: [0; 16],
+			request_id: 3,
+			expires_at: 50,
+		},
+	);
+	let issuer = signing.verifying_key().to_bytes();
+	assert_eq!(
+		verify_fulfilment_encoded_v1(&old.encode(), &issuer, &FulfilmentClaims::default().encode()),
+		Ok(())
+	);
+	assert_eq!(
+		verify_fulfilment_encoded(&old.encode(), &issuer, &FulfilmentClaims::default().encode()),
+		Err(Error::Malformed)
+	);
+	// The two contexts differ, so a signature over one body encoding never serves the other.
+	assert_ne!(TOKEN_SIGNING_CONTEXT, TOKEN_SIGNING_CONTEXT_V1);
+}
+
+/// Issue 11, leakage statement: a provider builds working token bodies from ciphertexts it
+/// stores (no key needed); only the signature stops them.
+#[test]
+fn provider_built_token_bodies_work_and_only_the_signature_stops_them() {
+	let ks = service();
+	let schema = Schema::departments(0).unwrap();
+	let patient = [6u8; 32];
+	let pk = ks.patient_key(&schema, &patient);
+	// Records in departments 2, 2, 9.
+	let cts: Vec<_> = [2usize, 2, 9]
+		.iter()
+		.map(|d| pk.encrypt(&schema.record_vector(&[], *d).unwrap()).unwrap())
+		.collect();
+	let mut r = rng();
+	// The provider fixes every slot to record 0's values: random K, d0 = K xor (xor of slots).
+	let mut k = [0u8; 16];
+	rand_core::RngCore::fill_bytes(&mut r, &mut k);
+	let mut d0 = k;
+	for slot in cts[0].slots.iter() {
+		for i in 0..16 {
+			d0[i] ^= slot[i];
+		}
+	}
+	let forged = ShveTokenBody {
+		patient,
+		schema: schema.id,
+		vector_len: schema.len as u8,
+		fixed: (1u128 << schema.len) - 1,
+		d0,
+		d1: super::keys::aes_zero(&k),
+		request_id: 1,
+		expires_at: 1,
+		genesis_hash: [0; 32],
+		query_commitment: [0; 32],
+	};
+	// It works: it finds exactly the records equal to record 0 (same department).
+	assert_eq!(query_naive(&forged, &cts).unwrap(), vec![0, 1]);
+	// Only the signature stops it: unsigned, self-signed or with a copied signature.
+	let attacker = ed25519_dalek::SigningKey::generate(&mut r);
+	let claims: Vec<_> = cts.iter().cloned().zip([true, true, false]).collect();
+	let self_signed = sign_token(&attacker, forged.clone());
+	assert_eq!(
+		verify_fulfilment(&self_signed, &ks.public_key(), &claims),
+		Err(Error::BadSignature)
+	);
+	let q = schema.department_query(&[], &[2]).unwrap();
+	let real = ks.issue_token(&schema, &patient, &q, &scope(1, 1), &mut r).unwrap();
+	let copied = SignedToken { body: forged, signature: real.signature };
+	assert_eq!(verify_fulfilment(&copied, &ks.public_key(), &claims), Err(Error::BadSignature));
+	assert_eq!(verify_fulfilment(&real, &ks.public_key(), &claims), Ok(()));
+}
+
+/// Issue 11, leakage statement: the search pattern. Two tokens for the same query on the same
+/// patient carry the same public mask (fresh `d0`, `d1`), so repeated searches are linkable;
+/// another department set or another patient gives another mask.
+#[test]
+fn search_pattern_is_linkable_within_a_patient() {
+	let ks = service();
+	let schema = Schema::departments(0).unwrap();
+	let mut r = rng();
+	let q = schema.department_query(&[], &[1, 7]).unwrap();
+	let a1 = ks.issue_token(&schema, &[1u8; 32], &q, &scope(1, 9), &mut r).unwrap();
+	let a2 = ks.issue_token(&schema, &[1u8; 32], &q, &scope(2, 9), &mut r).unwrap();
+	assert_eq!(a1.body.fixed, a2.body.fixed, "same query, same patient: linkable");
+	assert_ne!((a1.body.d0, a1.body.d1), (a2.body.d0, a2.body.d1));
+	let other_query = schema.department_query(&[], &[1, 8]).unwrap();
+	let a3 = ks.issue_token(&schema, &[1u8; 32], &other_query, &scope(3, 9), &mut r).unwrap();
+	assert_ne!(a1.body.fixed, a3.body.fixed);
+	assert_eq!(a1.body.fixed.count_ones(), a3.body.fixed.count_ones(), "only the count is shared");
+	let b = ks.issue_token(&schema, &[2u8; 32], &q, &scope(4, 9), &mut r).unwrap();
+	assert_ne!(a1.body.fixed, b.body.fixed, "another patient's permutation");
 }
 
 /// S2's "randomized" variant, test-only: `c0_l = F(x_l||l) XOR K_l`, `c1_l = F(*||l) XOR K_l`.
@@ -279,7 +477,7 @@ proptest! {
 		let patient = [seed as u8; 32];
 		let pk = ks.patient_key(&schema, &patient);
 		let ct = pk.encrypt(&bits).unwrap();
-		let tok = ks.issue_token(&schema, &patient, &pred, 0, 0, &mut r).unwrap();
+		let tok = ks.issue_token(&schema, &patient, &pred, &scope(0, 0), &mut r).unwrap();
 		prop_assert_eq!(matches(&tok.body, &ct).unwrap(), plain_match(&bits, &pred));
 		let claims = vec![(ct.clone(), plain_match(&bits, &pred))];
 		prop_assert!(verify_fulfilment(&tok, &ks.public_key(), &claims).is_ok());
