@@ -2,6 +2,8 @@
 // MedChain's JavaScript users need beyond @polkadot/api itself.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { bnToU8a, hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
 
 export const SS58_PREFIX = 4242;
 
@@ -24,6 +26,21 @@ export const WELL_FORMED_PDP_KEY = '0x'
   + '024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8'
   + '04'
   + '97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb';
+
+/**
+ * The `pdpFile` of an EMR entry whose ciphertext hashes to `ciphertextHash` (hex) and is `size`
+ * bytes long, tagged in blocks of `sectors` sectors under PDP key version `keyVersion`: the
+ * runtime accepts only the file parameters it derives itself (name `medchain/pdp/f1 || hash ||
+ * size as u64 LE`, the block count of `size` bytes, the sectors), committed to as BLAKE2b-256 of
+ * their SCALE encoding.
+ */
+export function pdpFileFor(api, ciphertextHash, size, sectors, keyVersion) {
+  const name = u8aConcat(stringToU8a('medchain/pdp/f1'), hexToU8a(ciphertextHash),
+    bnToU8a(size, { bitLength: 64, isLe: true }));
+  const blocks = Math.max(1, Math.ceil(size / (31 * sectors)));
+  const params = api.createType('(Bytes, u32, u16)', [name, blocks, sectors]).toU8a();
+  return { blocks, sectors, paramsHash: blake2AsHex(params, 256), keyVersion };
+}
 
 /** An ApiPromise connected to `url` that knows MedChain's transaction extensions. */
 export async function connect(url) {

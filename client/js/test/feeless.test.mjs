@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/devnode.mjs';
-import { connect, SS58_PREFIX, submitAndFinalize, WELL_FORMED_PDP_KEY } from '../lib/medchain.mjs';
+import { connect, pdpFileFor, SS58_PREFIX, submitAndFinalize, WELL_FORMED_PDP_KEY } from '../lib/medchain.mjs';
 
 describe('feeless calls of registered actors', () => {
   let node;
@@ -30,12 +30,13 @@ describe('feeless calls of registered actors', () => {
   });
 
   const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());
+  const ciphertextHash = '0x' + '02'.repeat(32);
   const entryFor = (provider) => ({
     provider: provider.address,
     locator: '0x' + '01'.repeat(16),
-    ciphertextHash: '0x' + '02'.repeat(32),
+    ciphertextHash,
     size: 1_400_000,
-    pdpFile: { blocks: 460, paramsHash: '0x' + '03'.repeat(32), keyVersion: 0 },
+    pdpFile: pdpFileFor(api, ciphertextHash, 1_400_000, 32, 0),
     shveCommitment: '0x' + '04'.repeat(32),
     policy: 'epoch:0 and ((grade>=12 and title>=3) or emergency)',
     description: 'outpatient record',

@@ -87,6 +87,12 @@ impl Chain {
 		})
 	}
 
+	/// The chain's genesis block hash (what SHVE tokens name, so that they are good on no other
+	/// chain).
+	pub fn genesis_hash(&self) -> Hash {
+		self.genesis_hash
+	}
+
 	/// The next nonce of `who`, counting transactions in the pool.
 	pub async fn next_nonce(&self, who: &AccountId) -> Result<Nonce> {
 		let nonce: u64 =

@@ -6,7 +6,7 @@ use medchain_crypto::{
 		doctor_attributes,
 		fame::{self, FameMasterKey, FamePublicKey, FameUserKey},
 	},
-	shve::{KeyService, PatientKey, Schema, ShveMasterKey, SignedToken},
+	shve::{KeyService, PatientKey, Schema, ShveMasterKey, SignedToken, TokenScope},
 };
 use rand_core::{CryptoRng, RngCore};
 
@@ -66,18 +66,18 @@ impl KeyServiceNode {
 		Ok(fame::keygen(&self.abe_master, &attributes, rng)?)
 	}
 
-	/// A signed token for request `request_id` that selects `patient`'s records in any of
-	/// `departments`, usable until block `expires_at`.
+	/// A signed token that selects `patient`'s records in any of `departments`, for the request,
+	/// chain, query commitment and expiry of `scope` (a token is good for one request on one
+	/// chain: the runtime checks all four).
 	pub fn search_token<R: RngCore + CryptoRng>(
 		&self,
 		patient: &[u8; 32],
 		departments: &[usize],
-		request_id: u64,
-		expires_at: u32,
+		scope: &TokenScope,
 		rng: &mut R,
 	) -> Result<SignedToken> {
 		let predicate = self.schema.department_query(&[], departments)?;
-		Ok(self.shve.issue_token(&self.schema, patient, &predicate, request_id, expires_at, rng)?)
+		Ok(self.shve.issue_token(&self.schema, patient, &predicate, scope, rng)?)
 	}
 }
 

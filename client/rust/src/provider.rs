@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use codec::Encode;
 use medchain_crypto::{
-	pdp,
+	pdp::{self, PdpPublicKey},
 	shve::{self, ShveCiphertext, ShveTokenBody},
 };
 use medchain_runtime::AccountId;
+use rand_core::{CryptoRng, RngCore};
 
 use crate::{record_service::RecordBundle, Error, Result};
 
@@ -49,17 +50,22 @@ impl ProviderStore {
 			.collect()
 	}
 
-	/// The answer to an audit challenge for entry `seq` of `patient`: the PDP proof (SCALE)
-	/// over the blocks that `seed` selects, with the file parameters (SCALE) the entry
-	/// committed to, ready for `EmrApi::check_possession` or an audit transaction.
-	pub fn prove_possession(
+	/// The answer to an audit challenge for entry `seq` of `patient`: the masked PDP proof
+	/// (SCALE; it reveals nothing of the record) over the blocks that `seed` selects, under the
+	/// authoring hospital's public key `owner` (the key version the entry names), with the file
+	/// parameters (SCALE) the entry committed to, ready for `EmrApi::check_possession` or an
+	/// audit transaction.
+	pub fn prove_possession<R: RngCore + CryptoRng>(
 		&self,
 		patient: &AccountId,
 		seq: u32,
+		owner: &PdpPublicKey,
 		seed: &[u8; 32],
+		rng: &mut R,
 	) -> Result<(Vec<u8>, Vec<u8>)> {
 		let bundle = self.get(patient, seq).ok_or(Error::Invalid("no such record held"))?;
-		let proof = pdp::prove(&bundle.pdp_params, seed, &bundle.ciphertext, &bundle.pdp_tags)?;
+		let proof =
+			pdp::prove(owner, &bundle.pdp_params, seed, &bundle.ciphertext, &bundle.pdp_tags, rng)?;
 		Ok((bundle.pdp_params.encode(), proof.encode()))
 	}
 }

@@ -5,7 +5,7 @@ use codec::Encode;
 use medchain_crypto::{
 	abe::{wrap_key, AbeWrappedKey, Policy},
 	envelope::{self, DataKey, RecordBinding},
-	pdp::{self, PdpFileParams, PdpSecretKey},
+	pdp::{self, PdpFileParams, PdpPublicKey, PdpSecretKey},
 	shve::{PatientKey, Schema, ShveCiphertext},
 };
 use medchain_runtime::{AccountId, Runtime};
@@ -100,6 +100,11 @@ impl RecordService {
 		Ok(())
 	}
 
+	/// The hospital's PDP public key in force.
+	pub fn pdp_key(&self) -> PdpPublicKey {
+		self.pdp_key.public_key()
+	}
+
 	/// The hospital's encoded PDP public key, for the registry.
 	pub fn pdp_public_key(&self) -> Vec<u8> {
 		self.pdp_key.public_key().encode()
@@ -119,7 +124,11 @@ impl RecordService {
 		let data_key = DataKey::generate();
 		let ciphertext = envelope::encrypt(&data_key, &binding, plaintext);
 
-		let pdp_params = pdp::file_params(&record_id, ciphertext.len() as u64, PDP_SECTORS)?;
+		// The runtime accepts only parameters named after the ciphertext's hash and size.
+		let ciphertext_hash = blake2_256(&ciphertext);
+		let size = ciphertext.len() as u64;
+		let pdp_params = pdp::expected_file_params(&ciphertext_hash, size, PDP_SECTORS)
+			.ok_or(Error::Invalid("record too large to tag"))?;
 		let pdp_tags = self.pdp_key.tag_file(&pdp_params, &ciphertext)?;
 		let shve = patient_key.encrypt(&self.schema.record_vector(&[], meta.department)?)?;
 		let policy = Policy::parse(meta.policy)?;
@@ -128,13 +137,10 @@ impl RecordService {
 		let entry = NewEntry {
 			provider: meta.provider,
 			locator: bounded(&record_id, "locator too long")?,
-			ciphertext_hash: blake2_256(&ciphertext),
-			size: ciphertext.len() as u64,
-			pdp_file: PdpFile {
-				blocks: pdp_params.blocks,
-				params_hash: blake2_256(&pdp_params.encode()),
-				key_version: self.pdp_key_version,
-			},
+			ciphertext_hash,
+			size,
+			pdp_file: PdpFile::derived(&ciphertext_hash, size, PDP_SECTORS, self.pdp_key_version)
+				.ok_or(Error::Invalid("record too large to tag"))?,
 			shve_commitment: blake2_256(&shve.encode()),
 			policy: bounded(meta.policy.as_bytes(), "policy too long")?,
 			description: bounded(meta.description.as_bytes(), "description too long")?,

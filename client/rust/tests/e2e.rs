@@ -13,6 +13,7 @@ use medchain_client::{
 	record_service::{RecordMeta, RecordService},
 	runtime::{AccountId, RuntimeCall, RuntimeEvent},
 };
+use medchain_crypto::shve::TokenScope;
 use pallet_medchain_emr::{ChainVerification, EmrEntry, PossessionCheck};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_core::{sr25519, Pair};
@@ -171,7 +172,9 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		// An audit challenge answered by the provider, checked by the wasm runtime through the
 		// PDP host function against the hospital's key on chain.
 		let seed = [seq as u8 + 1; 32];
-		let (params, proof) = store.prove_possession(&patient_id, seq, &seed).unwrap();
+		let (params, proof) = store
+			.prove_possession(&patient_id, seq, &record_service.pdp_key(), &seed, &mut rng)
+			.unwrap();
 		let check = |seed: [u8; 32]| {
 			chain.runtime_api::<PossessionCheck>(
 				"EmrApi_check_possession",
@@ -209,7 +212,7 @@ async fn request_search(
 	patient: &AccountId,
 	departments: &[usize],
 	delivery_key: [u8; 32],
-) -> (u64, u32) {
+) -> TokenScope {
 	let query_hash = sp_io::hashing::blake2_256(
 		&(departments.iter().map(|d| *d as u32).collect::<Vec<_>>(), delivery_key).encode(),
 	);
@@ -237,7 +240,12 @@ async fn request_search(
 			_ => None,
 		})
 		.expect("AccessRequested");
-	(request_id, chain.best_number().await.unwrap() + 20)
+	TokenScope {
+		request_id,
+		expires_at: chain.best_number().await.unwrap() + 20,
+		genesis_hash: chain.genesis_hash().0,
+		query_commitment: query_hash,
+	}
 }
 
 /// The provider submits its fulfilment of search `request`.
@@ -303,9 +311,9 @@ async fn access_flow(
 	// Find and read (flow 3): the senior doctor of the grade-12 hospital asks for departments 3
 	// and 20; the key service signs a token for the logged request; the provider fulfils with
 	// all three hosted entries, and the runtime's host function checks every claim.
-	let (request, expires) =
-		request_search(chain, senior, patient, &[3, 20], *delivery.as_bytes()).await;
-	let token = keys.search_token(&bytes32(patient), &[3, 20], request, expires, rng).unwrap();
+	let scope = request_search(chain, senior, patient, &[3, 20], *delivery.as_bytes()).await;
+	let request = scope.request_id;
+	let token = keys.search_token(&bytes32(patient), &[3, 20], &scope, rng).unwrap();
 	let claims = store.fulfil(patient, &hosted, &token.body).unwrap();
 	assert_eq!(claims.iter().map(|(_, m)| *m).collect::<Vec<_>>(), vec![true, false, true]);
 	let fulfilled =
@@ -339,9 +347,9 @@ async fn access_flow(
 	// A junior doctor of a grade-9 hospital: a provider that claims every record matches is
 	// refused by the host function; the honest fulfilment matches two records, and the
 	// runtime denies both under their policy.
-	let (request, expires) =
-		request_search(chain, junior, patient, &[3, 20], *delivery.as_bytes()).await;
-	let token = keys.search_token(&bytes32(patient), &[3, 20], request, expires, rng).unwrap();
+	let scope = request_search(chain, junior, patient, &[3, 20], *delivery.as_bytes()).await;
+	let request = scope.request_id;
+	let token = keys.search_token(&bytes32(patient), &[3, 20], &scope, rng).unwrap();
 	let honest = store.fulfil(patient, &hosted, &token.body).unwrap();
 	let lying: Vec<_> = honest.iter().map(|(ct, _)| (ct.clone(), true)).collect();
 	let refused = fulfil(chain, provider, request, token.clone(), lying)

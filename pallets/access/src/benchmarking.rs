@@ -220,6 +220,9 @@ fn token_key<T: Config>() -> Result<ed25519::Public, BenchmarkError> {
 	Ok(key)
 }
 
+/// The query commitment of the benchmarks' search requests.
+const SEARCH_QUERY: [u8; 32] = [7; 32];
+
 /// A token fixing all 128 slots with `d0 = 0`, `d1 = AES_0(0)`, signed in the keystore.
 fn signed_token<T: Config>(
 	key: &ed25519::Public,
@@ -229,11 +232,14 @@ fn signed_token<T: Config>(
 	let body = ShveTokenBody {
 		patient: account_bytes(patient),
 		schema: SCHEMA_DEPARTMENTS,
+		vector_len: MAX_SHVE_LEN as u8,
 		fixed: u128::MAX,
 		d0: [0; 16],
 		d1: AES_ZERO_OF_ZERO,
 		request_id,
 		expires_at: u32::MAX,
+		genesis_hash: Pallet::<T>::genesis_block_hash().as_ref().try_into().unwrap_or_default(),
+		query_commitment: SEARCH_QUERY,
 	};
 	let mut message = TOKEN_SIGNING_CONTEXT.to_vec();
 	body.encode_to(&mut message);
@@ -245,7 +251,7 @@ fn signed_token<T: Config>(
 /// The records target naming entries `0..r`, or a search for `r = 0`.
 fn target<T: Config>(r: u32) -> AccessTarget<T> {
 	if r == 0 {
-		AccessTarget::Search { query_hash: [7; 32] }
+		AccessTarget::Search { query_hash: SEARCH_QUERY }
 	} else {
 		AccessTarget::Records(BoundedVec::truncate_from((0..r).collect::<Vec<_>>()))
 	}

@@ -126,5 +126,9 @@ mod events {
 		RequestIdOverflow,
 		/// A hosted entry is missing from the EMR chain (inconsistent EMR index).
 		UnknownEntry,
+		/// The token was issued for another chain (its genesis hash is not this chain's).
+		TokenChainMismatch,
+		/// The token's query commitment is not the one the search request committed to.
+		TokenQueryMismatch,
 	}
 }

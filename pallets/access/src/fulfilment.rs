@@ -4,9 +4,10 @@
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{ensure, traits::DefensiveOption};
+use frame_system::pallet_prelude::BlockNumberFor;
 use medchain_crypto::shve::{SignedToken, SCHEMA_S2};
 use medchain_primitives::{EmrIndex, KeyServiceRegistry, PatientRegistry, ProviderRegistry};
-use sp_runtime::{DispatchResult, SaturatedConversion};
+use sp_runtime::{traits::Zero, DispatchResult, SaturatedConversion};
 
 use crate::{
 	decision::account_bytes, AccessTarget, ClaimsOf, Config, Error, Fulfilled, Pallet, RequestId,
@@ -25,6 +26,12 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// This chain's genesis block hash, which every SHVE token names. `frame_system` keeps the
+	/// hash of block 0 for good (it prunes only later block hashes).
+	pub fn genesis_block_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
 	/// Checks `provider`'s fulfilment of search `request_id` (the request, the token, the
 	/// claims against the committed ciphertexts, then the host function), decides the matching
 	/// entries and marks the search fulfilled by `provider`.
@@ -36,7 +43,9 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(T::Providers::active_provider(&provider).is_some(), Error::<T>::NotProvider);
 		let request = Requests::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(matches!(request.target, AccessTarget::Search { .. }), Error::<T>::NotSearch);
+		let AccessTarget::Search { query_hash } = request.target else {
+			return Err(Error::<T>::NotSearch.into());
+		};
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= request.expires_at, Error::<T>::RequestExpired);
 		ensure!(!Fulfilled::<T>::contains_key(request_id, &provider), Error::<T>::AlreadyFulfilled);
@@ -54,6 +63,13 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::TokenPatientMismatch
 		);
 		ensure!(body.expires_at >= now.saturated_into::<u32>(), Error::<T>::TokenExpired);
+		// Good for one request on one chain: this chain's genesis and the query the request
+		// committed to (the doctor sends the predicate and its salt to the key service only).
+		ensure!(
+			body.genesis_hash[..] == *Self::genesis_block_hash().as_ref(),
+			Error::<T>::TokenChainMismatch
+		);
+		ensure!(body.query_commitment == query_hash, Error::<T>::TokenQueryMismatch);
 		ensure!(body.schema == u32::from(key_service.shve_schema), Error::<T>::SchemaNotInForce);
 
 		// The claims: exactly the committed ciphertexts of every hosted entry, in order.

@@ -379,6 +379,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext.execute_with(|| {
 		reset_state();
+		// A genesis hash that is not all zeros, so that tokens must name it.
+		frame_system::BlockHash::<Test>::insert(0, sp_core::H256::repeat_byte(0x6e));
 		System::set_block_number(1);
 	});
 	ext

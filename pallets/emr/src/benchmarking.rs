@@ -29,6 +29,9 @@ fn actors<T: Config>() -> Actors<T> {
 	(service, patient, provider)
 }
 
+/// A 1 TiB record: its PDP file check derives a name and block count like any other.
+const RECORD_SIZE: u64 = 1 << 40;
+
 fn filled<S: Get<u32>>(len: u32, byte: u8) -> BoundedVec<u8, S> {
 	BoundedVec::truncate_from(vec![byte; len as usize])
 }
@@ -52,8 +55,13 @@ fn record_with_bytes<T: Config>(
 		provider: provider.clone(),
 		locator: filled(locator, b'l'),
 		ciphertext_hash: [2; 32],
-		size: u64::MAX,
-		pdp_file: PdpFile { blocks: u32::MAX, params_hash: [3; 32], key_version: 0 },
+		size: RECORD_SIZE,
+		pdp_file: PdpFile::derived(&[2; 32], RECORD_SIZE, 256, 0).unwrap_or(PdpFile {
+			blocks: 0,
+			sectors: 0,
+			params_hash: [0; 32],
+			key_version: 0,
+		}),
 		shve_commitment: [4; 32],
 		policy: filled(policy, b'p'),
 		description: filled(description, b'd'),

@@ -215,6 +215,9 @@ pub mod pallet {
 		EmptyBatch,
 		/// The record was tagged under another PDP key version than the hospital's in force.
 		StalePdpKey,
+		/// The record's PDP parameters are not the ones derived from its ciphertext hash, size
+		/// and sectors (file name, block count).
+		PdpFileMismatch,
 	}
 
 	#[pallet::hooks]
@@ -361,6 +364,7 @@ pub mod pallet {
 				record.pdp_file.key_version == service.pdp_key_version,
 				Error::<T>::StalePdpKey
 			);
+			ensure!(Self::pdp_file_is_derived(&record), Error::<T>::PdpFileMismatch);
 			let ChainState { length: seq, head: prev_hash } = Self::chain_state(&patient);
 			if let Some(superseded) = record.supersedes {
 				ensure!(superseded < seq, Error::<T>::UnknownSuperseded);
@@ -399,6 +403,14 @@ pub mod pallet {
 			Chains::<T>::insert(&patient, ChainState { length: next, head: entry_hash });
 			Self::deposit_event(event);
 			Ok(())
+		}
+
+		/// Whether `record`'s PDP parameters are the ones the runtime derives from its
+		/// ciphertext hash, size and sectors (see [`PdpFile::params_hash`]).
+		pub fn pdp_file_is_derived(record: &NewEntry<T>) -> bool {
+			let file = &record.pdp_file;
+			PdpFile::derived(&record.ciphertext_hash, record.size, file.sectors, file.key_version)
+				.as_ref() == Some(file)
 		}
 
 		/// The hash an empty chain starts from: distinct per patient, so entries cannot be

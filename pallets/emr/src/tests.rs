@@ -32,7 +32,7 @@ fn record(provider: u64, tag: u8) -> NewEntry<Test> {
 		locator: BoundedVec::truncate_from(vec![b'o', tag]),
 		ciphertext_hash: [tag; 32],
 		size: 1_400_000,
-		pdp_file: PdpFile { blocks: 177, params_hash: [tag; 32], key_version: 0 },
+		pdp_file: PdpFile::derived(&[tag; 32], 1_400_000, 32, 0).unwrap(),
 		shve_commitment: [tag.wrapping_add(1); 32],
 		policy: BoundedVec::truncate_from(b"(grade>=10 and title>=2)".to_vec()),
 		description: BoundedVec::truncate_from(b"outpatient record".to_vec()),
@@ -349,16 +349,22 @@ fn tag_and_append(
 	use codec::Encode;
 	use medchain_crypto::pdp;
 	let ciphertext: Vec<u8> = (0..20_000u32).map(|i| (i * 7) as u8 ^ name[0]).collect();
-	let params = pdp::file_params(name, ciphertext.len() as u64, 2).unwrap();
+	let ciphertext_hash = sp_io::hashing::blake2_256(&ciphertext);
+	let size = ciphertext.len() as u64;
+	let params = pdp::expected_file_params(&ciphertext_hash, size, 2).unwrap();
 	let tags = owner.tag_file(&params, &ciphertext).unwrap();
 	let mut entry = record(PROVIDER, 1);
-	entry.pdp_file = PdpFile {
-		blocks: params.blocks,
-		params_hash: sp_io::hashing::blake2_256(&params.encode()),
-		key_version,
-	};
+	entry.ciphertext_hash = ciphertext_hash;
+	entry.size = size;
+	entry.pdp_file = PdpFile::derived(&ciphertext_hash, size, 2, key_version).unwrap();
 	assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry));
 	Tagged { params, ciphertext, tags }
+}
+
+/// The prover's randomness (the mask of a masked proof).
+fn rng() -> rand_chacha::ChaCha20Rng {
+	use rand_chacha::rand_core::SeedableRng;
+	rand_chacha::ChaCha20Rng::seed_from_u64(11)
 }
 
 fn pdp_owner(seed: u64) -> medchain_crypto::pdp::PdpSecretKey {
@@ -379,7 +385,9 @@ fn possession_proofs_are_checked_against_the_keys_on_chain() {
 		let Tagged { params, ciphertext, tags } = tag_and_append(&owner, b"record-1", 0);
 
 		let seed = [5; 32];
-		let proof = pdp::prove(&params, &seed, &ciphertext, &tags).unwrap().encode();
+		let proof = pdp::prove(&owner.public_key(), &params, &seed, &ciphertext, &tags, &mut rng())
+			.unwrap()
+			.encode();
 		let check = |seq, params: &[u8], seed: &[u8; 32], proof: &[u8]| {
 			Emr::check_possession(&PATIENT, seq, params, seed, proof)
 		};
@@ -424,9 +432,17 @@ fn rotating_a_hospitals_pdp_key_leaves_older_entries_verifiable() {
 		assert_eq!(Entries::<Test>::get(PATIENT, 1).unwrap().record.pdp_file.key_version, 1);
 
 		let seed = [5; 32];
-		for (seq, tagged) in [(0, &old), (1, &new)] {
-			let proof =
-				pdp::prove(&tagged.params, &seed, &tagged.ciphertext, &tagged.tags).unwrap();
+		for (seq, tagged, owner) in [(0, &old, &old_owner), (1, &new, &new_owner)] {
+			let pk = owner.public_key();
+			let proof = pdp::prove(
+				&pk,
+				&tagged.params,
+				&seed,
+				&tagged.ciphertext,
+				&tagged.tags,
+				&mut rng(),
+			)
+			.unwrap();
 			assert_eq!(
 				Emr::check_possession(
 					&PATIENT,
@@ -440,7 +456,9 @@ fn rotating_a_hospitals_pdp_key_leaves_older_entries_verifiable() {
 			);
 		}
 		// The old entry's proof does not verify under the new key: the version matters.
-		let proof = pdp::prove(&old.params, &seed, &old.ciphertext, &old.tags).unwrap();
+		let pk = old_owner.public_key();
+		let proof =
+			pdp::prove(&pk, &old.params, &seed, &old.ciphertext, &old.tags, &mut rng()).unwrap();
 		Entries::<Test>::mutate(PATIENT, 0, |e| {
 			e.as_mut().unwrap().record.pdp_file.key_version = 1
 		});
@@ -515,9 +533,38 @@ fn the_entry_format_is_pinned() {
 
 /// BLAKE2b-256 of the pinned entry's SCALE encoding (what `Entries` stores).
 const PINNED_ENCODING_HASH: &str =
-	"281aa4d5d6946c84e8b6b3ef66a17fac1d2a4a265e091058102dab7770fa0ddd";
+	"740e61a97ed0ac39f9b655937b768b3c5924e50cab81b9e27cc8a641c328f3c1";
 /// The pinned entry's chain hash.
-const PINNED_ENTRY_HASH: &str = "1470ea54284fa32f37cb68d62b78efb7e45a7241ba9cf96f73521134fafb1661";
+const PINNED_ENTRY_HASH: &str = "60c2a1e72d0195ceca0df0a8998176742b1438e242a133005f196baa45a006c0";
 /// The genesis hash of `PATIENT`'s EMR chain.
 const PINNED_GENESIS_HASH: &str =
 	"817f0164b34a3cf0b81a37fb5e302ee345b38df56afa35b099ff3c1c4847ae4e";
+
+#[test]
+fn pdp_parameters_must_be_the_derived_ones() {
+	use codec::Encode;
+	new_test_ext().execute_with(|| {
+		setup();
+		let append = |entry: NewEntry<Test>| {
+			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry)
+		};
+		// Parameters under a file name of the record service's choosing (the old scheme),
+		// another block count, zero sectors, a hash of nothing in particular.
+		let mut named = record(PROVIDER, 1);
+		let params = medchain_crypto::pdp::file_params(b"record-1", named.size, 32).unwrap();
+		named.pdp_file.params_hash = sp_io::hashing::blake2_256(&params.encode());
+		let mut blocks = record(PROVIDER, 1);
+		blocks.pdp_file.blocks += 1;
+		let mut sectors = record(PROVIDER, 1);
+		sectors.pdp_file.sectors = 0;
+		let mut hash = record(PROVIDER, 1);
+		hash.pdp_file.params_hash[0] ^= 1;
+		// A ciphertext hash or size other than the one tagged.
+		let mut size = record(PROVIDER, 1);
+		size.size += 1;
+		for entry in [named, blocks, sectors, hash, size] {
+			assert_noop!(append(entry), Error::<Test>::PdpFileMismatch);
+		}
+		assert_ok!(append(record(PROVIDER, 1)));
+	});
+}

@@ -30,12 +30,37 @@ pub use medchain_primitives::{ChainVerification, Hash32, PossessionCheck, Seq};
 pub struct PdpFile {
 	/// Number of PDP blocks the record was tagged in.
 	pub blocks: u32,
-	/// Hash of the tagging parameters.
+	/// Sectors per block the record was tagged with (1..=256).
+	pub sectors: u16,
+	/// BLAKE2b-256 of the SCALE `PdpFileParams` the record was tagged under. The runtime
+	/// accepts only the parameters it derives itself: the file name from the ciphertext hash
+	/// and size (`medchain_crypto::pdp::file_name_for`, so no two distinct records share tag
+	/// names), the block count of `size` bytes and `sectors`.
 	pub params_hash: Hash32,
 	/// The version of the hospital's PDP public key the record was tagged under: the one in
 	/// force when it is appended. Proofs of the record verify under this key for good, whatever
 	/// keys the hospital adds later.
 	pub key_version: PdpKeyVersion,
+}
+
+impl PdpFile {
+	/// The PDP file the runtime accepts for a record with this ciphertext hash and size tagged
+	/// in blocks of `sectors` under key `key_version`; `None` for a sector count outside
+	/// `1..=256` or more than `u32::MAX` blocks.
+	pub fn derived(
+		ciphertext_hash: &Hash32,
+		size: u64,
+		sectors: u16,
+		key_version: PdpKeyVersion,
+	) -> Option<Self> {
+		let params = medchain_crypto::pdp::expected_file_params(ciphertext_hash, size, sectors)?;
+		Some(Self {
+			blocks: params.blocks,
+			sectors,
+			params_hash: sp_io::hashing::blake2_256(&params.encode()),
+			key_version,
+		})
+	}
 }
 
 /// A record entry as the hospital's record service submits it.

@@ -157,6 +157,25 @@ fn the_token_must_be_for_this_request_patient_and_schema_and_unexpired() {
 		System::set_block_number(5);
 		assert_noop!(fulfil(token.clone()), Error::<Test>::TokenExpired);
 		System::set_block_number(4);
+		// A token for another chain, or for another query than the request committed to, even
+		// with a valid signature.
+		let predicate = fx.schema.department_query(&[], &[3, 20]).unwrap();
+		for (scope, error) in [
+			(
+				TokenScope { genesis_hash: [1; 32], ..scope(id, 100) },
+				Error::<Test>::TokenChainMismatch,
+			),
+			(
+				TokenScope { query_commitment: [6; 32], ..scope(id, 100) },
+				Error::<Test>::TokenQueryMismatch,
+			),
+		] {
+			let token = fx
+				.ks
+				.issue_token(&fx.schema, &account_bytes(&PATIENT), &predicate, &scope, &mut fx.rng)
+				.unwrap();
+			assert_noop!(fulfil(token), error);
+		}
 		// Expiring in this very block is still valid.
 		let mut forged = token.clone();
 		forged.signature[0] ^= 1;
@@ -168,7 +187,13 @@ fn the_token_must_be_for_this_request_patient_and_schema_and_unexpired() {
 		let (other_ks, mut rng) = key_service(8);
 		let predicate = fx.schema.department_query(&[], &[3, 20]).unwrap();
 		let foreign = other_ks
-			.issue_token(&fx.schema, &account_bytes(&PATIENT), &predicate, id, 100, &mut rng)
+			.issue_token(
+				&fx.schema,
+				&account_bytes(&PATIENT),
+				&predicate,
+				&scope(id, 100),
+				&mut rng,
+			)
 			.unwrap();
 		assert_noop!(fulfil(foreign), Error::<Test>::BadTokenSignature);
 		// Another schema than the registry's.
@@ -231,7 +256,7 @@ fn s2_tokens_carry_the_all_zero_patient() {
 		let predicate = s2.department_query(&id_bits, &[3]).unwrap();
 		let token = fx
 			.ks
-			.issue_token(&s2, &account_bytes(&PATIENT_2), &predicate, id, 100, &mut fx.rng)
+			.issue_token(&s2, &account_bytes(&PATIENT_2), &predicate, &scope(id, 100), &mut fx.rng)
 			.unwrap();
 		assert_eq!(token.body.patient, [0; 32]);
 		assert_ok!(Access::fulfil_search(

@@ -7,7 +7,9 @@
 
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
-use medchain_crypto::shve::{KeyService, Schema, ShveCiphertext, ShveMasterKey, SignedToken};
+use medchain_crypto::shve::{
+	KeyService, Schema, ShveCiphertext, ShveMasterKey, SignedToken, TokenScope,
+};
 use medchain_primitives::KeyServiceInfo;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_runtime::{DispatchError, DispatchResult};
@@ -63,7 +65,13 @@ impl Fixture {
 	) -> SignedToken {
 		let predicate = self.schema.department_query(&[], departments).unwrap();
 		self.ks
-			.issue_token(&self.schema, &patient, &predicate, request_id, expires_at, &mut self.rng)
+			.issue_token(
+				&self.schema,
+				&patient,
+				&predicate,
+				&scope(request_id, expires_at),
+				&mut self.rng,
+			)
 			.unwrap()
 	}
 
@@ -134,6 +142,19 @@ fn setup() -> Fixture {
 fn purpose() -> BoundedVec<u8, MaxPurposeLen> {
 	BoundedVec::truncate_from(b"treatment".to_vec())
 }
+
+/// What a token for search `request_id` must name: this chain and the query of [`search`].
+fn scope(request_id: RequestId, expires_at: u32) -> TokenScope {
+	TokenScope {
+		request_id,
+		expires_at,
+		genesis_hash: Access::genesis_block_hash().0,
+		query_commitment: SEARCH_QUERY,
+	}
+}
+
+/// The query commitment of the fixture's search requests.
+const SEARCH_QUERY: [u8; 32] = [5; 32];
 
 fn search() -> AccessTarget<Test> {
 	AccessTarget::Search { query_hash: [5; 32] }

@@ -51,7 +51,7 @@ mod receipt;
 #[cfg(feature = "std")]
 pub use challenge::{challenge_indices, derive_challenge, sample_indices};
 #[cfg(feature = "std")]
-pub use owner::{block_count, block_message, block_of, file_params, PdpSecretKey};
+pub use owner::{block_message, block_of, file_params, PdpSecretKey};
 #[cfg(feature = "std")]
 pub use prepared::{prepared_key, PreparedPdpKey};
 #[cfg(feature = "std")]

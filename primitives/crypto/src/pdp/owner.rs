@@ -1,7 +1,7 @@
 //! Owner side: key generation and file tagging.
 
 use super::bls::{self, Fr};
-use super::types::{PdpFileParams, PdpPublicKey, MAX_SECTORS, SECTOR_BYTES};
+use super::types::{block_count, PdpFileParams, PdpPublicKey, MAX_SECTORS, SECTOR_BYTES};
 use crate::hash_to_curve::{hash_to_g1_blst, PDP_DST};
 use crate::{Error, Result};
 use blst::blst_p1;
@@ -189,15 +189,6 @@ pub fn file_params(name: &[u8], len: u64, sectors: u16) -> Result<PdpFileParams>
 		blocks,
 		sectors,
 	})
-}
-
-/// Number of blocks of a file (at least one).
-pub fn block_count(len: u64, sectors: u16) -> u64 {
-	let b = sectors as u64 * SECTOR_BYTES as u64;
-	if b == 0 {
-		return 0;
-	}
-	len.div_ceil(b).max(1)
 }
 
 /// Bytes of block `i` (possibly short or empty at the end).

@@ -15,8 +15,9 @@
 //! three MSMs and one two-pair pairing.
 
 use super::bls::{self, Fr};
-use super::owner::{block_count, block_message, block_of};
+use super::owner::{block_message, block_of};
 use super::prepared::{prepared_key, PreparedPdpKey};
+use super::types::block_count;
 use super::types::{PdpFileParams, PdpPublicKey, SECTOR_BYTES};
 use crate::hash_to_curve::{hash_to_g1_blst, PDP_DST};
 use blst::blst_p1;

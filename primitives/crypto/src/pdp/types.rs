@@ -92,6 +92,31 @@ pub struct PdpProofV1 {
 	pub sigma: [u8; 48],
 }
 
+/// Number of blocks of a file of `len` bytes in blocks of `sectors` sectors (at least one; 0 for
+/// zero sectors). no_std: the runtime checks an entry's block count with it.
+pub fn block_count(len: u64, sectors: u16) -> u64 {
+	let b = sectors as u64 * SECTOR_BYTES as u64;
+	if b == 0 {
+		return 0;
+	}
+	len.div_ceil(b).max(1)
+}
+
+/// The file parameters the runtime expects of a record: the name from [`file_name_for`], the
+/// block count of `size` bytes, and `sectors`; `None` for a sector count outside
+/// `1..=MAX_SECTORS` or a block count beyond `u32`.
+pub fn expected_file_params(
+	ciphertext_hash: &[u8; 32],
+	size: u64,
+	sectors: u16,
+) -> Option<PdpFileParams> {
+	if sectors == 0 || u32::from(sectors) > MAX_SECTORS {
+		return None;
+	}
+	let blocks = u32::try_from(block_count(size, sectors)).ok()?;
+	Some(PdpFileParams { name: file_name_for(ciphertext_hash, size), blocks, sectors })
+}
+
 /// Domain-separation prefix of [`file_name_for`].
 pub const FILE_NAME_PREFIX: &[u8] = b"medchain/pdp/f1";
 
