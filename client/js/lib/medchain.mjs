@@ -2,7 +2,7 @@
 // MedChain's JavaScript users need beyond @polkadot/api itself.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { bnToU8a, hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
+import { bnToU8a, compactAddLength, hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
 export const SS58_PREFIX = 4242;
@@ -34,11 +34,13 @@ export const WELL_FORMED_PDP_KEY = '0x'
  * size as u64 LE`, the block count of `size` bytes, the sectors), committed to as BLAKE2b-256 of
  * their SCALE encoding.
  */
-export function pdpFileFor(api, ciphertextHash, size, sectors, keyVersion) {
+export function pdpFileFor(ciphertextHash, size, sectors, keyVersion) {
   const name = u8aConcat(stringToU8a('medchain/pdp/f1'), hexToU8a(ciphertextHash),
     bnToU8a(size, { bitLength: 64, isLe: true }));
   const blocks = Math.max(1, Math.ceil(size / (31 * sectors)));
-  const params = api.createType('(Bytes, u32, u16)', [name, blocks, sectors]).toU8a();
+  // SCALE of PdpFileParams { name: Vec<u8>, blocks: u32, sectors: u16 }.
+  const params = u8aConcat(compactAddLength(name), bnToU8a(blocks, { bitLength: 32, isLe: true }),
+    bnToU8a(sectors, { bitLength: 16, isLe: true }));
   return { blocks, sectors, paramsHash: blake2AsHex(params, 256), keyVersion };
 }
 

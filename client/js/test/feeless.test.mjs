@@ -36,7 +36,7 @@ describe('feeless calls of registered actors', () => {
     locator: '0x' + '01'.repeat(16),
     ciphertextHash,
     size: 1_400_000,
-    pdpFile: pdpFileFor(api, ciphertextHash, 1_400_000, 32, 0),
+    pdpFile: pdpFileFor(ciphertextHash, 1_400_000, 32, 0),
     shveCommitment: '0x' + '04'.repeat(32),
     policy: 'epoch:0 and ((grade>=12 and title>=3) or emergency)',
     description: 'outpatient record',

@@ -45,7 +45,7 @@ fn fulfilment_error_encoding_is_pinned() {
 }
 
 #[test]
-fn both_versions_are_registered() {
+fn every_version_is_registered() {
 	use sp_runtime_interface::sp_wasm_interface::HostFunctions as _;
 	let fs = super::HostFunctions::host_functions();
 	let names: Vec<&str> = fs.iter().map(|f| f.name()).collect();
@@ -54,10 +54,11 @@ fn both_versions_are_registered() {
 		"ext_medchain_crypto_host_verify_shve_fulfilment_version_2",
 		"ext_medchain_crypto_host_verify_pdp_version_1",
 		"ext_medchain_crypto_host_verify_pdp_version_2",
+		"ext_medchain_crypto_host_check_pdp_public_key_version_1",
 	] {
 		assert!(names.contains(&n), "{n} missing from {names:?}");
 	}
-	assert_eq!(fs.len(), 4);
+	assert_eq!(fs.len(), 5, "{names:?}");
 	// Version 2 keeps version 1's FFI signature (same arguments, same return).
 	let sig = |n: &str| fs.iter().find(|f| f.name() == n).unwrap().signature();
 	for f in ["verify_shve_fulfilment", "verify_pdp"] {
