@@ -346,7 +346,6 @@ fn tag_and_append(
 	name: &[u8],
 	key_version: PdpKeyVersion,
 ) -> Tagged {
-	use codec::Encode;
 	use medchain_crypto::pdp;
 	let ciphertext: Vec<u8> = (0..20_000u32).map(|i| (i * 7) as u8 ^ name[0]).collect();
 	let ciphertext_hash = sp_io::hashing::blake2_256(&ciphertext);
