@@ -18,8 +18,9 @@ export const signedExtensions = {
 /**
  * A well-formed one-sector PDP public key (SCALE `PdpPublicKey`: `v` = the BLS12-381 G2
  * generator, one `u_1` = the G1 generator, both compressed). The registry decodes and
- * subgroup-checks every key it registers, so tests that need a hospital but no audits use this;
- * a real hospital registers the key of its record service's PDP secret.
+ * subgroup-checks every key it registers, so tests that need a hospital but no audits use this.
+ * INSECURE: its secret is 1, so anyone can forge its tags and proofs; a real hospital registers
+ * the key of its record service's PDP secret.
  */
 export const WELL_FORMED_PDP_KEY = '0x'
   + '93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e'

@@ -60,6 +60,12 @@ impl<T: Config> Pallet<T> {
 		emergency: bool,
 	) -> Result<Requester<T>, Error<T>> {
 		let info = Self::active_doctor(doctor)?;
+		// Break-glass needs the `emergency` attribute at request and again whenever entries
+		// are decided (a search is fulfilled later): the window ends when it is removed.
+		ensure!(
+			!emergency || decision::holds_emergency(&info.attributes),
+			Error::<T>::NotEmergencyDoctor
+		);
 		Ok(Requester { doctor: doctor.clone(), info, emergency })
 	}
 

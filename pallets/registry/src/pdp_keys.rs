@@ -3,6 +3,11 @@
 //! the G1 generator, both in the standard compressed form. Decoding and subgroup-checking it
 //! costs what any key of its size costs, so the registration benchmarks measure their worst case
 //! with it. A test checks it against the host function.
+//!
+//! **Insecure by construction**: its secret `alpha` is 1 (and every `beta_j` too), so anyone can
+//! forge its tags and proofs. Benchmarks and tests only; a real hospital registers the key of its
+//! record service's PDP secret. (The registry accepts any well-formed key; a proof of possession
+//! of `alpha` at registration would refuse known-secret keys like this one: not built yet.)
 
 use alloc::vec::Vec;
 use codec::{Compact, Encode};

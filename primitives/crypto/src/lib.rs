@@ -33,8 +33,9 @@
 //!   interchangeable only if the entries store the same bytes. Whoever holds `alpha` can answer
 //!   any challenge without the data, so the owner's secret never leaves the owner's record
 //!   service.
-//! * CP-ABE: the KEM key is derived over the whole ciphertext (policy, `ct0`, every row). Challenge seeds come from block hashes; an author
-//!   colluding with a provider can bias them (documented limit of the chain, not of the scheme).
+//!   PDP challenge seeds come from block hashes; an author colluding with a provider can bias
+//!   them (a documented limit of the chain, not of the scheme).
+//! * CP-ABE: the KEM key is derived over the whole ciphertext (policy, `ct0`, every row).
 //! * Streamed envelope decryption releases a segment only after its tag verified, but a consumer
 //!   must treat the output as untrusted until the stream ended successfully (truncation is only
 //!   detectable at the end).

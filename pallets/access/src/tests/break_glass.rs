@@ -82,3 +82,40 @@ fn only_emergency_doctors_within_the_bound() {
 		assert_noop!(glass(ER_DOCTOR, search(), 5), Error::<Test>::DoctorRevoked);
 	});
 }
+
+#[test]
+fn a_break_glass_search_ends_when_the_emergency_attribute_is_removed() {
+	run(|| {
+		let mut fx = setup();
+		// The patient refuses the doctor's hospital, which break-glass would skip.
+		assert_ok!(Access::set_consent(
+			RuntimeOrigin::signed(PATIENT),
+			ConsentScope::Hospital(1),
+			false,
+			None
+		));
+		let id = NextRequestId::<Test>::get();
+		assert_ok!(glass(ER_DOCTOR, search(), 20));
+		// The registrar removes the attribute before the provider fulfils.
+		register_doctor(ER_DOCTOR, 1, 1, 0, &[]);
+		let token = fx.token(id, &[5]);
+		assert_noop!(
+			Access::fulfil_search(
+				RuntimeOrigin::signed(PROVIDER),
+				id,
+				token.clone(),
+				fx.claims(&[false, true, false])
+			),
+			Error::<Test>::NotEmergencyDoctor
+		);
+		// Given back, the same fulfilment is decided (so the refusal above was the attribute).
+		register_doctor(ER_DOCTOR, 1, 1, 0, &[b"emergency"]);
+		assert_ok!(Access::fulfil_search(
+			RuntimeOrigin::signed(PROVIDER),
+			id,
+			token,
+			fx.claims(&[false, true, false])
+		));
+		assert_eq!(last_decisions(), granted(&[1]));
+	});
+}

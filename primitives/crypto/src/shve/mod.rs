@@ -16,7 +16,11 @@
 //! 18-character resident ID, see [`s2_id_bits`], + 37 departments), and exists for comparison
 //! with the paper. A fuzzy query for departments `D` wildcards `D` and fixes the others to 0.
 //!
-//! ## Leakage (exactly what a storage provider learns)
+//! ## Leakage (what a storage provider learns, and with it anyone who reads the chain)
+//!
+//! A search fulfilment (`fulfil_search`) carries the signed token and every hosted ciphertext
+//! of the patient in a transaction, so everything below is learnt not only by the provider but
+//! by every reader of the blocks: a privacy officer should read "provider" as "the public".
 //! * **The search result**: which of the records it hosts match each token, and the token's
 //!   number of fixed slots (`fixed.count_ones()`).
 //! * **Equality within one patient**: ciphertexts are deterministic under `k_P`, so for every
