@@ -169,8 +169,11 @@ mod tests {
 		links[1].body = 20;
 		assert_eq!(verify(7, &links).first_broken, Some(1));
 
+		// A format this runtime does not know, its hash consistent with that format: only the
+		// unknown format breaks it.
 		let mut links = build(7, &[1, 2, 3]);
-		links[2].format = 9; // a format this runtime does not know
+		links[2].format = 9;
+		links[2].hash = CHAIN.link_hash(&7u64, 9, 2, &links[2].prev, &links[2].body);
 		assert_eq!(verify(7, &links).first_broken, Some(2));
 
 		// Another owner's chain does not verify as this owner's.
