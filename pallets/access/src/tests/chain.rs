@@ -138,9 +138,23 @@ const CONSENT_HASH: &str = "2902dbbd5189fc970865bc0c4a1b184afafddc93dcf7dfe97ef6
 fn an_unknown_format_does_not_verify() {
 	run(|| {
 		three_records();
-		AccessLog::<Test>::mutate(PATIENT, 1, |r| r.as_mut().unwrap().format = 2);
+		// Format 2 with a hash consistent with it: only the unknown-format rule breaks record 1
+		// (were format 2 hashed like format 1, record 1 would pass and record 2's link break).
+		let original = AccessLog::<Test>::get(PATIENT, 1).unwrap();
+		AccessLog::<Test>::mutate(PATIENT, 1, |r| {
+			let r = r.as_mut().unwrap();
+			r.format = 2;
+			r.record_hash = ACCESS_CHAIN.link_hash(
+				&PATIENT,
+				2,
+				r.seq,
+				&r.prev_hash,
+				&(&r.at, r.request_id, &r.event),
+			);
+		});
 		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, Some(1));
-		AccessLog::<Test>::mutate(PATIENT, 1, |r| r.as_mut().unwrap().format = FORMAT_V1);
+		AccessLog::<Test>::insert(PATIENT, 1, original);
+		assert_eq!(Access::verify_access_chain(&PATIENT).first_broken, None);
 	});
 }
 
