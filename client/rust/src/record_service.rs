@@ -139,8 +139,7 @@ impl RecordService {
 			locator: bounded(&record_id, "locator too long")?,
 			ciphertext_hash,
 			size,
-			pdp_file: PdpFile::derived(&ciphertext_hash, size, PDP_SECTORS, self.pdp_key_version)
-				.ok_or(Error::Invalid("record too large to tag"))?,
+			pdp_file: PdpFile::of_params(&pdp_params, self.pdp_key_version),
 			shve_commitment: blake2_256(&shve.encode()),
 			policy: bounded(meta.policy.as_bytes(), "policy too long")?,
 			description: bounded(meta.description.as_bytes(), "description too long")?,

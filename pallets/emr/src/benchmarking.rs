@@ -56,12 +56,7 @@ fn record_with_bytes<T: Config>(
 		locator: filled(locator, b'l'),
 		ciphertext_hash: [2; 32],
 		size: RECORD_SIZE,
-		pdp_file: PdpFile::derived(&[2; 32], RECORD_SIZE, 256, 0).unwrap_or(PdpFile {
-			blocks: 0,
-			sectors: 0,
-			params_hash: [0; 32],
-			key_version: 0,
-		}),
+		pdp_file: PdpFile::derived(&[2; 32], RECORD_SIZE, 256, 0).unwrap_or_default(),
 		shve_commitment: [4; 32],
 		policy: filled(policy, b'p'),
 		description: filled(description, b'd'),

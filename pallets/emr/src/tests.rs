@@ -355,7 +355,7 @@ fn tag_and_append(
 	let mut entry = record(PROVIDER, 1);
 	entry.ciphertext_hash = ciphertext_hash;
 	entry.size = size;
-	entry.pdp_file = PdpFile::derived(&ciphertext_hash, size, 2, key_version).unwrap();
+	entry.pdp_file = PdpFile::of_params(&params, key_version);
 	assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry));
 	Tagged { params, ciphertext, tags }
 }

@@ -24,6 +24,7 @@ pub use medchain_primitives::{ChainVerification, Hash32, PossessionCheck, Seq};
 	PartialEq,
 	Eq,
 	Debug,
+	Default,
 	TypeInfo,
 	MaxEncodedLen,
 )]
@@ -54,12 +55,21 @@ impl PdpFile {
 		key_version: PdpKeyVersion,
 	) -> Option<Self> {
 		let params = medchain_crypto::pdp::expected_file_params(ciphertext_hash, size, sectors)?;
-		Some(Self {
+		Some(Self::of_params(&params, key_version))
+	}
+
+	/// The PDP file committing to `params` under key `key_version` (for a record service that
+	/// already holds the parameters it tagged with).
+	pub fn of_params(
+		params: &medchain_crypto::pdp::PdpFileParams,
+		key_version: PdpKeyVersion,
+	) -> Self {
+		Self {
 			blocks: params.blocks,
-			sectors,
+			sectors: params.sectors,
 			params_hash: sp_io::hashing::blake2_256(&params.encode()),
 			key_version,
-		})
+		}
 	}
 }
 

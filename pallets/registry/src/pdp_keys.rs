@@ -11,6 +11,10 @@
 
 use alloc::vec::Vec;
 use codec::{Compact, Encode};
+use medchain_crypto::{
+	pdp::{PdpPublicKey, MAX_SECTORS},
+	BoundedVec,
+};
 
 /// The compressed BLS12-381 G1 generator.
 const G1_GENERATOR: [u8; 48] = [
@@ -29,9 +33,6 @@ const G2_GENERATOR: [u8; 96] = [
 	0x0b, 0xac, 0x03, 0x26, 0xa8, 0x05, 0xbb, 0xef, 0xd4, 0x80, 0x56, 0xc8, 0xc1, 0x21, 0xbd, 0xb8,
 ];
 
-/// Largest number of sectors a PDP key supports (`medchain_crypto::pdp::MAX_SECTORS`).
-const MAX_SECTORS: u32 = 256;
-
 /// The SCALE encoding of the well-formed key with the most sectors (at most 256) that fits
 /// `max_len` bytes; at least one sector.
 pub fn pdp_key_of_len(max_len: u32) -> Vec<u8> {
@@ -40,7 +41,7 @@ pub fn pdp_key_of_len(max_len: u32) -> Vec<u8> {
 		sectors -= 1;
 	}
 	let u: Vec<[u8; 48]> = (0..sectors).map(|_| G1_GENERATOR).collect();
-	(G2_GENERATOR, u).encode()
+	PdpPublicKey { v: G2_GENERATOR, u: BoundedVec::truncate_from(u) }.encode()
 }
 
 fn encoded_len(sectors: u32) -> usize {

@@ -130,14 +130,7 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 			size: 1,
 			// The parameters the EMR pallet derives for a 1-byte record of one-sector blocks;
 			// `derived` fails only for sector counts outside 1..=256.
-			pdp_file: pallet_medchain_emr::PdpFile::derived(&[1; 32], 1, 1, 0).unwrap_or(
-				pallet_medchain_emr::PdpFile {
-					blocks: 0,
-					sectors: 0,
-					params_hash: [0; 32],
-					key_version: 0,
-				},
-			),
+			pdp_file: pallet_medchain_emr::PdpFile::derived(&[1; 32], 1, 1, 0).unwrap_or_default(),
 			shve_commitment,
 			policy: BoundedVec::truncate_from(policy),
 			description: BoundedVec::new(),
