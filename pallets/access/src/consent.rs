@@ -38,14 +38,9 @@ impl<T: Config> Pallet<T> {
 		if mode == ConsentMode::Implied && ConsentCount::<T>::get(patient) == 0 {
 			return None;
 		}
-		let departments = (0..MAX_DEPARTMENTS)
-			.filter(|d| info.departments >> d & 1 == 1)
-			.filter_map(|d| u8::try_from(d).ok())
-			.map(ConsentScope::Department);
 		let in_force =
 			[ConsentScope::Doctor(doctor.clone()), ConsentScope::Hospital(info.hospital)]
 				.into_iter()
-				.chain(departments)
 				.filter_map(|scope| Consents::<T>::get(patient, &scope))
 				.filter(|consent| consent.in_force(now))
 				.map(|consent| consent.granted);

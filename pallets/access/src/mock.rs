@@ -146,7 +146,6 @@ impl DoctorRegistry<u64> for MockRegistry {
 				hospital: doctor.hospital,
 				hospital_grade: hospital.grade,
 				title: doctor.title,
-				departments: doctor.departments,
 				attributes: doctor.attributes.clone(),
 			})
 		})

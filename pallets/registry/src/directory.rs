@@ -58,7 +58,6 @@ impl<T: Config> DoctorRegistry<T::AccountId> for Pallet<T> {
 			hospital: doctor.hospital,
 			hospital_grade: hospital.grade,
 			title: doctor.title,
-			departments: doctor.departments,
 			attributes: doctor.attributes.into_iter().map(|a| a.into_inner()).collect(),
 		})
 	}

@@ -598,8 +598,8 @@ fn the_directory_answers_for_every_role() {
 		));
 		let info = <Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR).unwrap();
 		assert_eq!(
-			(info.hospital, info.hospital_grade, info.title, info.departments),
-			(id, 12, 3, 1 << 4)
+			(info.hospital, info.hospital_grade, info.title),
+			(id, 12, 3)
 		);
 		assert_eq!(info.attributes, vec![b"surgeon".to_vec()]);
 		assert_eq!(

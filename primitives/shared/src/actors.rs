@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
-use crate::{DepartmentSet, HospitalId, PdpKeyVersion};
+use crate::{HospitalId, PdpKeyVersion};
 
 /// A hospital's record service as the EMR pallet needs it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -28,9 +28,8 @@ pub struct DoctorInfo {
 	pub hospital_grade: u8,
 	/// Title 1..=4.
 	pub title: u8,
-	/// Departments the doctor works in.
-	pub departments: DepartmentSet,
-	/// The doctor's registry attributes, as registered (not yet filtered).
+	/// The doctor's registry attributes that the registrar's allowlist holds now (an attribute
+	/// taken off the allowlist stops counting at once).
 	pub attributes: Vec<Vec<u8>>,
 }
 
@@ -108,6 +107,26 @@ pub trait DoctorRegistry<AccountId> {
 	fn active_doctor(who: &AccountId) -> Result<DoctorInfo, DoctorStanding>;
 	/// Whether `who` was ever registered as a doctor (revoked or not).
 	fn doctor_exists(who: &AccountId) -> bool;
+}
+
+/// Prefixes of the attributes the chain derives itself (a doctor's title, their hospital's
+/// grade, the key epoch, the doctor's identity). No allowlisted attribute starts with one, so a
+/// registry entry can never forge them.
+pub const DERIVED_ATTRIBUTE_PREFIXES: [&str; 4] = ["title>=", "grade>=", "epoch:", "doctor:"];
+
+/// The attributes doctors may hold and record policies may name, besides the derived ones: a
+/// registrar-managed allowlist (DESIGN.md "Access needs a basis": nothing on chain maps a
+/// doctor to a department, so no allowlisted attribute names one).
+pub trait AttributeRegistry {
+	/// Whether `attribute` is on the allowlist now.
+	fn is_allowed_attribute(attribute: &[u8]) -> bool;
+}
+
+/// Whether an account holds a staff role: a doctor, a hospital's record service or a storage
+/// provider (registered, revoked or not). A patient's delegate may hold none.
+pub trait StaffRegistry<AccountId> {
+	/// `true` if `who` was ever registered as a doctor, record service or storage provider.
+	fn holds_staff_role(who: &AccountId) -> bool;
 }
 
 /// The key service's epoch and public parameters.
