@@ -59,12 +59,16 @@ pub use types::*;
 #[cfg(feature = "std")]
 mod aes_many;
 #[cfg(feature = "std")]
+mod commitment;
+#[cfg(feature = "std")]
 mod keys;
 #[cfg(feature = "std")]
 mod matching;
 #[cfg(feature = "std")]
 mod schema;
 
+#[cfg(feature = "std")]
+pub use commitment::{query_commitment, QUERY_COMMITMENT_DOMAIN};
 #[cfg(feature = "std")]
 pub use keys::{
 	sign_token, sign_token_v1, verify_token_signature, verify_token_signature_v1, KeyService,

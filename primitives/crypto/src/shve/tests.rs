@@ -483,3 +483,50 @@ proptest! {
 		prop_assert!(verify_fulfilment(&tok, &ks.public_key(), &claims).is_ok());
 	}
 }
+
+#[test]
+fn a_query_for_every_department_selects_everything_and_a_narrower_one_does_not() {
+	let ks = service();
+	let mut r = rng();
+	let all: Vec<usize> = (0..DEPARTMENTS).collect();
+	for schema in [Schema::departments(0).unwrap(), Schema::departments(3).unwrap(), Schema::s2()]
+	{
+		assert_eq!(always_fixed_positions(schema.id), Some(schema.always_fixed.len() as u32));
+		let id_bits = vec![true; schema.always_fixed.len()];
+		let token = |departments: &[usize], r: &mut rand_chacha::ChaCha20Rng| {
+			let q = schema.department_query(&id_bits, departments).unwrap();
+			ks.issue_token(&schema, &[1; 32], &q, &scope(1, 9), r).unwrap()
+		};
+		assert!(token(&all, &mut r).body.selects_everything());
+		assert!(!token(&all[1..], &mut r).body.selects_everything());
+		assert!(!token(&[4], &mut r).body.selects_everything());
+	}
+	let mut unknown = ks
+		.issue_token(
+			&Schema::departments(0).unwrap(),
+			&[1; 32],
+			&Schema::departments(0).unwrap().department_query(&[], &[4]).unwrap(),
+			&scope(1, 9),
+			&mut r,
+		)
+		.unwrap();
+	unknown.body.schema = 77;
+	assert!(unknown.body.selects_everything());
+}
+
+#[test]
+fn query_commitments_bind_the_predicate_and_the_salt() {
+	let schema = Schema::departments(0).unwrap();
+	let q = schema.department_query(&[], &[3, 17]).unwrap();
+	let other = schema.department_query(&[], &[3]).unwrap();
+	let c = query_commitment(&q, &[1; 32]);
+	assert_eq!(c, query_commitment(&q, &[1; 32]));
+	assert_ne!(c, query_commitment(&q, &[2; 32]));
+	assert_ne!(c, query_commitment(&other, &[1; 32]));
+	// Pinned: the key service and every doctor's client must agree byte for byte.
+	let mut expected = QUERY_COMMITMENT_DOMAIN.to_vec();
+	expected.extend(codec::Encode::encode(&q));
+	expected.extend([1u8; 32]);
+	use sha2::Digest;
+	assert_eq!(c, <[u8; 32]>::from(sha2::Sha256::digest(&expected)));
+}

@@ -130,3 +130,24 @@ pub struct TokenScope {
 
 /// A provider's fulfilment: every ciphertext it hosts for the patient with a match claim.
 pub type FulfilmentClaims = BoundedVec<(ShveCiphertext, bool), ConstU32<MAX_FULFILMENT>>;
+
+/// Number of positions every token of `schema` fixes whatever its query (the S2 schema's 61
+/// identity bits; none for the department schema), or `None` for an unknown schema.
+pub fn always_fixed_positions(schema: u32) -> Option<u32> {
+	match schema {
+		SCHEMA_DEPARTMENTS => Some(0),
+		// `S2_ID_BITS` of the std-only schema module; a test keeps the two equal.
+		SCHEMA_S2 => Some(61),
+		_ => None,
+	}
+}
+
+impl ShveTokenBody {
+	/// Whether the token fixes no position beyond those every token of its schema fixes, so
+	/// that it matches every record of the patient (a department query asking for every
+	/// department). The runtime refuses such a token unless the request asked for all
+	/// records. An unknown schema counts as selecting everything.
+	pub fn selects_everything(&self) -> bool {
+		always_fixed_positions(self.schema).is_none_or(|always| self.fixed.count_ones() <= always)
+	}
+}
