@@ -173,6 +173,7 @@ impl_runtime_apis! {
 		pallet_medchain_access::AccessRecord<Runtime>,
 		pallet_medchain_access::Reader<Runtime>,
 		pallet_medchain_access::Disclosure<Runtime>,
+		Result<pallet_medchain_access::ServeGrant<BlockNumber>, pallet_medchain_access::Refusal>,
 	> for Runtime {
 		fn verify_access_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
 			Access::verify_access_chain(&patient)
@@ -199,6 +200,16 @@ impl_runtime_apis! {
 			count: u32,
 		) -> Vec<pallet_medchain_access::Disclosure<Runtime>> {
 			Access::disclosures(&patient, from, count.min(MAX_ENTRIES_PER_PAGE))
+		}
+
+		fn may_serve(
+			request_id: u64,
+			provider: AccountId,
+			grantee: AccountId,
+			patient: AccountId,
+			seq: pallet_medchain_emr::Seq,
+		) -> Result<pallet_medchain_access::ServeGrant<BlockNumber>, pallet_medchain_access::Refusal> {
+			Access::may_serve(request_id, &provider, &grantee, &patient, seq)
 		}
 	}
 

@@ -3,13 +3,19 @@
 
 use codec::Encode;
 use frame_system::pallet_prelude::BlockNumberFor;
-use medchain_primitives::{ChainLink, ChainVerification, Hash32, HashChain, Seq, FORMAT_V1};
+use medchain_primitives::{ChainLink, ChainVerification, Hash32, HashChain, Seq};
 use sp_runtime::DispatchError;
 
 use crate::{
 	AccessEvent, AccessHead, AccessLength, AccessLog, AccessRecord, Config, Error, Pallet,
 	RequestId,
 };
+
+/// The format of the access records written today: 2, the records of access with a basis
+/// (basis, purpose enum, consent purposes, who acted for the patient). Format 1 records
+/// (free-text purposes, department scopes) were written only by development chains before
+/// storage version 2; this runtime does not decode them.
+pub const ACCESS_FORMAT: u8 = 2;
 
 /// Domain separator of access record hashes.
 pub const RECORD_DOMAIN: &[u8] = b"medchain/access/record/v1";
@@ -35,7 +41,7 @@ impl<T: Config> ChainLink for AccessRecord<T> {
 
 	fn recompute<O: Encode>(&self, chain: &HashChain, owner: &O) -> Option<Hash32> {
 		match self.format {
-			FORMAT_V1 => Some(chain.link_hash(
+			ACCESS_FORMAT => Some(chain.link_hash(
 				owner,
 				self.format,
 				self.seq,
@@ -48,7 +54,7 @@ impl<T: Config> ChainLink for AccessRecord<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Appends a record to `patient`'s access chain in the current format; returns its
+	/// Appends a record to `patient`'s access chain in [`ACCESS_FORMAT`]; returns its
 	/// position.
 	pub(crate) fn append(
 		patient: &T::AccountId,
@@ -64,7 +70,15 @@ impl<T: Config> Pallet<T> {
 		AccessLog::<T>::insert(
 			patient,
 			seq,
-			AccessRecord { format: FORMAT_V1, seq, prev_hash, record_hash, at, request_id, event },
+			AccessRecord {
+				format: ACCESS_FORMAT,
+				seq,
+				prev_hash,
+				record_hash,
+				at,
+				request_id,
+				event,
+			},
 		);
 		AccessHead::<T>::insert(patient, record_hash);
 		AccessLength::<T>::insert(patient, next);
@@ -77,7 +91,7 @@ impl<T: Config> Pallet<T> {
 		ACCESS_CHAIN.genesis_hash(patient)
 	}
 
-	/// The hash of an access record of format [`FORMAT_V1`] with these contents.
+	/// The hash of an access record of format [`ACCESS_FORMAT`] with these contents.
 	pub fn record_hash(
 		patient: &T::AccountId,
 		seq: Seq,
@@ -86,7 +100,7 @@ impl<T: Config> Pallet<T> {
 		request_id: Option<RequestId>,
 		event: &AccessEvent<T>,
 	) -> Hash32 {
-		ACCESS_CHAIN.link_hash(patient, FORMAT_V1, seq, prev_hash, &(at, request_id, event))
+		ACCESS_CHAIN.link_hash(patient, ACCESS_FORMAT, seq, prev_hash, &(at, request_id, event))
 	}
 
 	/// Recomputes `patient`'s access chain: every record's hash from its contents under the

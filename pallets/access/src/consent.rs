@@ -1,5 +1,6 @@
-//! Consent: a patient's grants and refusals per scope, their mode, and the consent in force
-//! for a requesting doctor.
+//! Consent: a patient's grants and refusals per scope (a doctor or a hospital, optionally for
+//! one purpose and until a block) and their mode; set by the patient, their guardian or a
+//! delegate. Whether a consent basis holds is [`crate::Pallet::consent_basis`].
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -7,52 +8,24 @@ use frame_support::{
 	pallet_prelude::Get,
 	traits::{Defensive, DefensiveSaturating},
 };
-use frame_system::{ensure_signed, pallet_prelude::BlockNumberFor};
-use medchain_primitives::{DoctorInfo, DoctorRegistry, HospitalRegistry, PatientRegistry};
-use sp_runtime::{DispatchError, DispatchResult};
+use frame_system::pallet_prelude::BlockNumberFor;
+use medchain_primitives::{DoctorRegistry, HospitalRegistry};
+use sp_runtime::DispatchResult;
 
 use crate::{
-	decision, AccessEvent, Config, Consent, ConsentChange, ConsentCount, ConsentMode, ConsentModes,
-	ConsentScope, Consents, DenialReason, Error, Event, Pallet, MAX_DEPARTMENTS,
+	AccessEvent, Actor, Config, Consent, ConsentChange, ConsentCount, ConsentMode, ConsentModes,
+	ConsentScope, Consents, Error, Event, Pallet, Purpose,
 };
 
 impl<T: Config> Pallet<T> {
-	/// The signer, if an active patient.
-	pub(crate) fn ensure_patient(origin: T::RuntimeOrigin) -> Result<T::AccountId, DispatchError> {
-		let patient = ensure_signed(origin)?;
-		ensure!(T::Patients::is_active_patient(&patient), Error::<T>::NotPatient);
-		Ok(patient)
-	}
-
-	/// The consent outcome for `doctor` (registry record `info`) on `patient`'s records at
-	/// block `now` ([`decision::consent_verdict`] over the consents in force covering the
-	/// doctor, their hospital or one of their departments, read in that order and no further
-	/// than the first refusal).
-	pub fn consent_verdict(
-		patient: &T::AccountId,
-		doctor: &T::AccountId,
-		info: &DoctorInfo,
-		now: BlockNumberFor<T>,
-	) -> Option<DenialReason> {
-		let mode = ConsentModes::<T>::get(patient);
-		if mode == ConsentMode::Implied && ConsentCount::<T>::get(patient) == 0 {
-			return None;
-		}
-		let in_force =
-			[ConsentScope::Doctor(doctor.clone()), ConsentScope::Hospital(info.hospital)]
-				.into_iter()
-				.filter_map(|scope| Consents::<T>::get(patient, &scope))
-				.filter(|consent| consent.in_force(now))
-				.map(|consent| consent.granted);
-		decision::consent_verdict(mode, in_force)
-	}
-
 	/// Stores `patient`'s consent for `scope` (making room by purging expired ones at the
 	/// bound) and logs it.
 	pub(crate) fn do_set_consent(
 		patient: T::AccountId,
+		by: Actor<T>,
 		scope: ConsentScope<T>,
 		granted: bool,
+		purpose: Option<Purpose>,
 		expires_at: Option<BlockNumberFor<T>>,
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
@@ -64,9 +37,6 @@ impl<T: Config> Pallet<T> {
 			ConsentScope::Doctor(who) => {
 				ensure!(T::Doctors::doctor_exists(who), Error::<T>::UnknownDoctor)
 			},
-			ConsentScope::Department(d) => {
-				ensure!(u32::from(*d) < MAX_DEPARTMENTS, Error::<T>::InvalidDepartment)
-			},
 		}
 		if !Consents::<T>::contains_key(&patient, &scope) {
 			let max = T::MaxConsentsPerPatient::get();
@@ -77,22 +47,24 @@ impl<T: Config> Pallet<T> {
 			// Below `max`, checked above.
 			ConsentCount::<T>::mutate(&patient, |count| count.defensive_saturating_inc());
 		}
-		Consents::<T>::insert(&patient, &scope, Consent { granted, expires_at });
+		Consents::<T>::insert(&patient, &scope, Consent { granted, purpose, expires_at });
 		Self::append(
 			&patient,
 			None,
 			AccessEvent::ConsentChanged {
+				by,
 				scope: Some(scope.clone()),
-				change: ConsentChange::Set { granted, expires_at },
+				change: ConsentChange::Set { granted, purpose, expires_at },
 			},
 		)?;
-		Self::deposit_event(Event::ConsentSet { patient, scope, granted, expires_at });
+		Self::deposit_event(Event::ConsentSet { patient, scope, granted, purpose, expires_at });
 		Ok(())
 	}
 
 	/// Removes `patient`'s consent for `scope` and logs it.
 	pub(crate) fn do_clear_consent(
 		patient: T::AccountId,
+		by: Actor<T>,
 		scope: ConsentScope<T>,
 	) -> DispatchResult {
 		ensure!(Consents::<T>::contains_key(&patient, &scope), Error::<T>::UnknownConsent);
@@ -102,6 +74,7 @@ impl<T: Config> Pallet<T> {
 			&patient,
 			None,
 			AccessEvent::ConsentChanged {
+				by,
 				scope: Some(scope.clone()),
 				change: ConsentChange::Cleared,
 			},
@@ -110,16 +83,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Sets `patient`'s consent mode (the default, implied, is stored as absent) and logs it.
-	pub(crate) fn do_set_consent_mode(patient: T::AccountId, mode: ConsentMode) -> DispatchResult {
-		match mode {
-			ConsentMode::Implied => ConsentModes::<T>::remove(&patient),
-			ConsentMode::Explicit => ConsentModes::<T>::insert(&patient, mode),
+	/// Sets `patient`'s consent mode (the default, explicit, is stored as absent) and logs it.
+	pub(crate) fn do_set_consent_mode(
+		patient: T::AccountId,
+		by: Actor<T>,
+		mode: ConsentMode,
+	) -> DispatchResult {
+		if Self::is_default_mode(mode) {
+			ConsentModes::<T>::remove(&patient);
+		} else {
+			ConsentModes::<T>::insert(&patient, mode);
 		}
 		Self::append(
 			&patient,
 			None,
-			AccessEvent::ConsentChanged { scope: None, change: ConsentChange::ModeSet(mode) },
+			AccessEvent::ConsentChanged { by, scope: None, change: ConsentChange::ModeSet(mode) },
 		)?;
 		Self::deposit_event(Event::ConsentModeSet { patient, mode });
 		Ok(())

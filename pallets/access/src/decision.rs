@@ -10,11 +10,10 @@
 //!    [`medchain_crypto::abe::Policy::parse`] accepts (the parser is no_std and runs in wasm);
 //! 4. [`DenialReason::PolicyNotSatisfied`] unless the doctor's attribute set (below) satisfies
 //!    the policy;
-//! 5. unless the request is a break-glass one ([`consent_verdict`]):
-//!    [`DenialReason::ConsentRefused`] if a refusal in force covers the doctor, their hospital
-//!    or one of their departments; in [`ConsentMode::Explicit`], [`DenialReason::ConsentMissing`]
-//!    unless a grant in force covers one of them;
-//! 6. otherwise [`Decision::Granted`].
+//! 5. otherwise [`Decision::Granted`].
+//!
+//! Consent is not decided per entry: it is one possible basis of the whole request, checked
+//! before any entry is decided ([`consent_verdict`] over the consents in force).
 //!
 //! **The attribute set** ([`attribute_set`], a contract with the key service, which issues ABE
 //! user keys with the same attributes): [`medchain_crypto::abe::doctor_attributes`] with
@@ -37,12 +36,9 @@ use crate::{ConsentMode, Decision, DenialReason};
 pub const EMERGENCY_ATTRIBUTE: &str = "emergency";
 
 /// Attribute prefixes the chain derives itself; registry attributes starting with them are
-/// ignored, so a registry entry can never forge a title, grade, epoch or identity.
-pub const RESERVED_ATTRIBUTE_PREFIXES: [&str; 4] = ["title>=", "grade>=", "epoch:", "doctor:"];
-
-/// Departments of the SHVE schema: a department scope names one of `0..MAX_DEPARTMENTS`, bit `d`
-/// of a [`medchain_primitives::DepartmentSet`].
-pub use medchain_primitives::MAX_DEPARTMENTS;
+/// ignored, so a registry entry can never forge a title, grade, epoch or identity (the
+/// registry's allowlist refuses them too).
+pub const RESERVED_ATTRIBUTE_PREFIXES: [&str; 4] = medchain_primitives::DERIVED_ATTRIBUTE_PREFIXES;
 
 /// The 32 bytes that stand for an account in SHVE tokens and ABE attributes: its SCALE encoding
 /// if that is 32 bytes long (an `AccountId32`), else BLAKE2b-256 of the encoding.
@@ -99,7 +95,7 @@ pub fn attribute_set(
 }
 
 /// The consent verdict in `mode`, given whether each consent in force that covers the
-/// requester (their doctor scope, their hospital, their departments) grants (`true`) or
+/// requester (their doctor scope, their hospital) and the request's purpose grants (`true`) or
 /// refuses (`false`): a refusal denies ([`DenialReason::ConsentRefused`], refusals win); in
 /// [`ConsentMode::Explicit`] a grant is required ([`DenialReason::ConsentMissing`]). Stops at
 /// the first refusal, so a lazy iterator reads no further.
@@ -117,14 +113,10 @@ pub fn consent_verdict(
 	(mode == ConsentMode::Explicit && !granted).then_some(DenialReason::ConsentMissing)
 }
 
-/// The decision for one entry, given the entry if the EMR chain has it, the doctor's attribute
-/// set and the consent verdict, in the order of the crate documentation: unknown entry,
-/// erased, malformed policy, policy not satisfied, consent.
-pub fn decide<AccountId>(
-	entry: Option<&EntryInfo<AccountId>>,
-	attributes: &[String],
-	consent: Option<DenialReason>,
-) -> Decision {
+/// The decision for one entry, given the entry if the EMR chain has it and the doctor's
+/// attribute set, in the order of the module documentation: unknown entry, erased, malformed
+/// policy, policy not satisfied.
+pub fn decide<AccountId>(entry: Option<&EntryInfo<AccountId>>, attributes: &[String]) -> Decision {
 	let Some(entry) = entry else {
 		return Decision::Denied(DenialReason::UnknownEntry);
 	};
@@ -139,10 +131,7 @@ pub fn decide<AccountId>(
 	if !policy.is_satisfied_by(attributes) {
 		return Decision::Denied(DenialReason::PolicyNotSatisfied);
 	}
-	match consent {
-		Some(reason) => Decision::Denied(reason),
-		None => Decision::Granted,
-	}
+	Decision::Granted
 }
 
 #[cfg(test)]
@@ -216,31 +205,26 @@ mod tests {
 	fn decisions_follow_the_documented_order() {
 		let senior = strings(&["title>=1", "title>=2", "grade>=10", "epoch:0"]);
 		let junior = strings(&["title>=1", "grade>=5", "epoch:0"]);
-		let refused = Some(DenialReason::ConsentRefused);
 		let denied = Decision::Denied;
-		assert_eq!(decide::<u64>(None, &senior, None), denied(DenialReason::UnknownEntry));
+		assert_eq!(decide::<u64>(None, &senior), denied(DenialReason::UnknownEntry));
 		assert_eq!(
-			decide(Some(&entry(b"(grade>=10 and", true)), &senior, refused),
+			decide(Some(&entry(b"(grade>=10 and", true)), &senior),
 			denied(DenialReason::Erased)
 		);
 		for malformed in [&b"(grade>=10 and"[..], &[0xff, 0xfe][..], &b"title>=3 and and"[..]] {
 			assert_eq!(
-				decide(Some(&entry(malformed, false)), &senior, refused),
+				decide(Some(&entry(malformed, false)), &senior),
 				denied(DenialReason::MalformedPolicy)
 			);
 		}
 		assert_eq!(
-			decide(Some(&entry(POLICY, false)), &junior, refused),
+			decide(Some(&entry(POLICY, false)), &junior),
 			denied(DenialReason::PolicyNotSatisfied)
 		);
-		assert_eq!(
-			decide(Some(&entry(POLICY, false)), &senior, refused),
-			denied(DenialReason::ConsentRefused)
-		);
-		assert_eq!(decide(Some(&entry(POLICY, false)), &senior, None), Decision::Granted);
+		assert_eq!(decide(Some(&entry(POLICY, false)), &senior), Decision::Granted);
 		let mut emergency = junior.clone();
 		emergency.push("emergency".into());
-		assert_eq!(decide(Some(&entry(POLICY, false)), &emergency, None), Decision::Granted);
+		assert_eq!(decide(Some(&entry(POLICY, false)), &emergency), Decision::Granted);
 	}
 
 	#[test]

@@ -14,7 +14,7 @@ mod events {
 			patient: T::AccountId,
 			doctor: T::AccountId,
 			hospital: HospitalId,
-			emergency: bool,
+			basis: BasisKind,
 		},
 		/// Emergency access was used on the patient's records until block `until` (the
 		/// patient's notification).
@@ -34,11 +34,12 @@ mod events {
 			granted: u32,
 			denied: u32,
 		},
-		/// A patient granted or refused consent for a scope.
+		/// A patient (or their guardian or delegate) granted or refused consent for a scope.
 		ConsentSet {
 			patient: T::AccountId,
 			scope: ConsentScope<T>,
 			granted: bool,
+			purpose: Option<Purpose>,
 			expires_at: Option<BlockNumberFor<T>>,
 		},
 		/// A patient removed the consent of a scope.
@@ -48,6 +49,19 @@ mod events {
 		/// An expired request's grants and fulfilment marks were removed; `complete` once the
 		/// request itself is gone too (else call again).
 		RequestPruned { request_id: RequestId, complete: bool },
+		/// A patient's presence key was set, or removed (`key: None`).
+		PresenceKeySet { patient: T::AccountId, key: Option<[u8; 32]> },
+		/// A patient named a delegate until block `until`.
+		DelegateAdded { patient: T::AccountId, delegate: T::AccountId, until: BlockNumberFor<T> },
+		/// A delegation ended.
+		DelegateRemoved { patient: T::AccountId, delegate: T::AccountId },
+		/// The registrar recorded (or removed) a patient's guardian.
+		GuardianSet { patient: T::AccountId, guardian: Option<T::AccountId> },
+		/// A break-glass request was justified in time.
+		BreakGlassJustified { request_id: RequestId, patient: T::AccountId, doctor: T::AccountId },
+		/// A break-glass request was not justified within `JustificationPeriod`: the
+		/// registrar's alert.
+		JustificationOverdue { request_id: RequestId, patient: T::AccountId, doctor: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -114,8 +128,6 @@ mod events {
 		TooManyConsents,
 		/// The patient has no consent for this scope.
 		UnknownConsent,
-		/// A department scope beyond the 37 departments of the schema.
-		InvalidDepartment,
 		/// A doctor scope names an account that is not a registered doctor.
 		UnknownDoctor,
 		/// A consent expiry before the current block.
@@ -130,5 +142,53 @@ mod events {
 		TokenChainMismatch,
 		/// The token's query commitment is not the one the search request committed to.
 		TokenQueryMismatch,
+		/// The token fixes no position (it matches every record) but the request did not ask
+		/// for all records.
+		UnrestrictedToken,
+		/// The patient has no presence key registered.
+		NoPresenceKey,
+		/// The presence statement's `not_after` has passed.
+		PresenceExpired,
+		/// The presence statement's `not_after` lies more than `MaxPresenceValidity` ahead.
+		PresenceTooFarAhead,
+		/// The presence statement's nonce was used already.
+		PresenceReplayed,
+		/// The presence signature does not verify for this doctor, patient, chain, scope,
+		/// purpose and `not_after` under the patient's presence key.
+		BadPresenceSignature,
+		/// A presence key may not be the patient's own account key.
+		PresenceKeyIsAccountKey,
+		/// The patient's consent mode needs a grant in force covering the doctor or their
+		/// hospital for this purpose, and there is none.
+		ConsentMissing,
+		/// A refusal in force covers the doctor or their hospital.
+		ConsentRefused,
+		/// The consent the request rested on was withdrawn or expired.
+		ConsentWithdrawn,
+		/// A new key epoch started since the request.
+		KeyEpochChanged,
+		/// The presence key that signed the request's statement was replaced or removed.
+		PresenceKeyChanged,
+		/// The signer is neither the patient, their guardian nor one of their delegates (or
+		/// may not do this as a delegate).
+		NotRepresentative,
+		/// A delegate may hold no doctor, record service or provider role.
+		DelegateHoldsRole,
+		/// A patient cannot be their own delegate or guardian.
+		SelfRepresentation,
+		/// Delegates cannot name delegates.
+		DelegateCannotDelegate,
+		/// The patient names the maximum number of delegates.
+		TooManyDelegates,
+		/// The delegation ends in the past or more than `MaxDelegation` blocks ahead.
+		InvalidDelegation,
+		/// The account is not a delegate of the patient.
+		UnknownDelegate,
+		/// The doctor made `MaxBreakGlassPerWindow` break-glass requests in this window.
+		BreakGlassRateLimited,
+		/// No justification of this request is awaited from the signer.
+		NothingToJustify,
+		/// An entry the request names is not in the patient's EMR chain.
+		UnknownRecord,
 	}
 }

@@ -43,13 +43,13 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(T::Providers::active_provider(&provider).is_some(), Error::<T>::NotProvider);
 		let request = Requests::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
-		let AccessTarget::Search { query_hash } = request.target else {
+		let AccessTarget::Search { query_commitment, all_records } = request.target else {
 			return Err(Error::<T>::NotSearch.into());
 		};
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= request.expires_at, Error::<T>::RequestExpired);
 		ensure!(!Fulfilled::<T>::contains_key(request_id, &provider), Error::<T>::AlreadyFulfilled);
-		let requester = Self::requester(&request.doctor, request.emergency)?;
+		let requester = Self::requester(&request)?;
 		// A patient revoked since the request was made is no longer served.
 		ensure!(T::Patients::is_active_patient(&request.patient), Error::<T>::UnknownPatient);
 
@@ -69,7 +69,10 @@ impl<T: Config> Pallet<T> {
 			body.genesis_hash[..] == *Self::genesis_block_hash().as_ref(),
 			Error::<T>::TokenChainMismatch
 		);
-		ensure!(body.query_commitment == query_hash, Error::<T>::TokenQueryMismatch);
+		ensure!(body.query_commitment == query_commitment, Error::<T>::TokenQueryMismatch);
+		// A token that fixes no position selects every record: only for a request that said
+		// so (the key service should never issue one otherwise; the chain does not rely on it).
+		ensure!(all_records || !body.selects_everything(), Error::<T>::UnrestrictedToken);
 		ensure!(body.schema == u32::from(key_service.shve_schema), Error::<T>::SchemaNotInForce);
 
 		// The claims: exactly the committed ciphertexts of every hosted entry, in order.

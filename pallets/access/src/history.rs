@@ -3,20 +3,20 @@
 //! for runtime API calls, not for dispatchables.
 
 use alloc::vec::Vec;
-use frame_support::{pallet_prelude::BoundedVec, traits::Defensive};
+use frame_support::traits::Defensive;
 use medchain_primitives::{EmrIndex, HospitalId, Seq};
 
 use crate::{
-	AccessEvent, AccessLength, AccessLog, AccessRecord, Config, Decision, Disclosure, Pallet,
-	Reader, RequestId,
+	AccessEvent, AccessLength, AccessLog, AccessRecord, BasisKind, Config, Decision, Disclosure,
+	Pallet, Purpose, Reader, RequestId,
 };
 
 /// What the history functions need of a `Requested` record.
 struct Requested<T: Config> {
 	doctor: T::AccountId,
 	hospital: HospitalId,
-	purpose: BoundedVec<u8, T::MaxPurposeLen>,
-	emergency: bool,
+	purpose: Purpose,
+	basis: BasisKind,
 }
 
 impl<T: Config> Pallet<T> {
@@ -35,8 +35,8 @@ impl<T: Config> Pallet<T> {
 		requested_at: Seq,
 	) -> Option<(RequestId, Requested<T>)> {
 		let requested = match AccessLog::<T>::get(patient, requested_at).map(|r| r.event) {
-			Some(AccessEvent::Requested { doctor, hospital, purpose, emergency, .. }) => {
-				Some(Requested { doctor, hospital, purpose, emergency })
+			Some(AccessEvent::Requested { doctor, hospital, purpose, basis, .. }) => {
+				Some(Requested { doctor, hospital, purpose, basis: basis.kind() })
 			},
 			_ => None,
 		};
@@ -55,19 +55,12 @@ impl<T: Config> Pallet<T> {
 			if !decisions.iter().any(|(s, d)| *s == seq && *d == Decision::Granted) {
 				continue;
 			}
-			let Some((request_id, Requested { doctor, hospital, emergency, .. })) =
+			let Some((request_id, Requested { doctor, hospital, basis, .. })) =
 				Self::requested(patient, record.request_id, requested_at)
 			else {
 				continue;
 			};
-			readers.push(Reader {
-				request_id,
-				doctor,
-				hospital,
-				at: record.at,
-				emergency,
-				access_seq,
-			});
+			readers.push(Reader { request_id, doctor, hospital, at: record.at, basis, access_seq });
 		}
 		readers
 	}
@@ -81,7 +74,7 @@ impl<T: Config> Pallet<T> {
 			let AccessEvent::Decided { requested_at, decisions, provider } = record.event else {
 				continue;
 			};
-			let Some((request_id, Requested { doctor, hospital, purpose, emergency })) =
+			let Some((request_id, Requested { doctor, hospital, purpose, basis })) =
 				Self::requested(patient, record.request_id, requested_at)
 			else {
 				continue;
@@ -104,9 +97,9 @@ impl<T: Config> Pallet<T> {
 					doctor: doctor.clone(),
 					hospital,
 					provider,
-					purpose: purpose.clone(),
+					purpose,
 					at: record.at,
-					emergency,
+					basis,
 				});
 			}
 		}

@@ -1,17 +1,24 @@
 //! The pallet's invariants over its own storage, checked by `try_state` and after every test.
 
+use alloc::collections::BTreeMap;
 use frame_support::{ensure, pallet_prelude::Get};
+use sp_runtime::Saturating;
 
 use crate::{
-	AccessEvent, AccessHead, AccessLength, AccessLog, AccessTarget, Config, ConsentCount,
-	ConsentMode, ConsentModes, Consents, Fulfilled, Grants, NextRequestId, Pallet, Requests,
+	account_bytes, AccessEvent, AccessHead, AccessLength, AccessLog, AccessTarget, BreakGlassUses,
+	Config, ConsentCount, ConsentModes, Consents, DelegateCount, Delegates, Fulfilled, Grants,
+	Guardians, JustificationDue, JustificationQueue, NextRequestId, Pallet, PresenceKeys,
+	PresenceNonces, Representing, Requests,
 };
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: every access chain verifies and holds exactly its length in records,
 	/// request ids lie below the counter and each request's `Requested` record is in its
 	/// patient's chain, every grant and fulfilment mark belongs to an existing request,
-	/// fulfilment marks only to searches, and consent counts match the consents kept.
+	/// fulfilment marks only to searches, consent and delegate counts match what is kept, no
+	/// presence key is an account key and no nonce outlives `MaxPresenceValidity`, the
+	/// representation counts match the guardians and delegates, the break-glass rate limit
+	/// holds, and awaited justifications and their queue agree.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (patient, length) in AccessLength::<T>::iter() {
 			ensure!(
@@ -66,7 +73,61 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(Consents::<T>::iter_keys().count() as u64 == counted, "consents without a count");
 		for (_, mode) in ConsentModes::<T>::iter() {
-			ensure!(mode == ConsentMode::Explicit, "implied mode stored explicitly");
+			ensure!(!Self::is_default_mode(mode), "the default consent mode stored explicitly");
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		for (patient, key) in PresenceKeys::<T>::iter() {
+			ensure!(key != account_bytes(&patient), "a presence key is an account key");
+		}
+		for (not_after, _) in PresenceNonces::<T>::iter_keys() {
+			ensure!(
+				not_after <= now.saturating_add(T::MaxPresenceValidity::get()),
+				"a presence nonce kept beyond MaxPresenceValidity"
+			);
+		}
+		let mut representing: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (patient, guardian) in Guardians::<T>::iter() {
+			ensure!(guardian != patient, "a patient is their own guardian");
+			*representing.entry(guardian).or_default() += 1;
+		}
+		let max_delegates = T::MaxDelegatesPerPatient::get();
+		let mut delegates = 0u64;
+		for (patient, count) in DelegateCount::<T>::iter() {
+			ensure!(count > 0 && count <= max_delegates, "delegate count out of range");
+			ensure!(
+				Delegates::<T>::iter_key_prefix(&patient).count() as u64 == u64::from(count),
+				"delegate count differs from delegates kept"
+			);
+			delegates = delegates.saturating_add(u64::from(count));
+		}
+		for (patient, delegate, _) in Delegates::<T>::iter() {
+			ensure!(delegate != patient, "a patient is their own delegate");
+			*representing.entry(delegate).or_default() += 1;
+		}
+		ensure!(
+			Delegates::<T>::iter_keys().count() as u64 == delegates,
+			"delegates without a count"
+		);
+		ensure!(
+			Representing::<T>::iter().count() == representing.len()
+				&& representing.iter().all(|(who, n)| Representing::<T>::get(who) == *n),
+			"Representing differs from guardians and delegates kept"
+		);
+		for (_, (_, used)) in BreakGlassUses::<T>::iter() {
+			ensure!(used <= T::MaxBreakGlassPerWindow::get(), "break-glass rate limit exceeded");
+		}
+		for (id, (due, _, _)) in JustificationDue::<T>::iter() {
+			ensure!(
+				JustificationQueue::<T>::contains_key(due, id),
+				"awaited justification not queued"
+			);
+			ensure!(id < next, "justification of an unknown request");
+		}
+		for (due, id) in JustificationQueue::<T>::iter_keys() {
+			ensure!(
+				JustificationDue::<T>::get(id).is_some_and(|(d, _, _)| d == due),
+				"queued justification not awaited"
+			);
 		}
 		Ok(())
 	}

@@ -87,10 +87,8 @@
 
 extern crate alloc;
 
-pub use chain::{ACCESS_CHAIN, GENESIS_DOMAIN, RECORD_DOMAIN};
-pub use decision::{
-	account_bytes, hex_of, EMERGENCY_ATTRIBUTE, MAX_DEPARTMENTS, RESERVED_ATTRIBUTE_PREFIXES,
-};
+pub use chain::{ACCESS_CHAIN, ACCESS_FORMAT, GENESIS_DOMAIN, RECORD_DOMAIN};
+pub use decision::{account_bytes, hex_of, EMERGENCY_ATTRIBUTE, RESERVED_ATTRIBUTE_PREFIXES};
 use frame_support::pallet_macros::import_section;
 pub use medchain_primitives::{ChainVerification, Hash32, HospitalId, Seq};
 pub use pallet::*;
@@ -100,8 +98,10 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 pub use benchmarking::BenchmarkHelper;
 
+mod basis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod calls;
 mod chain;
 mod consent;
 pub mod decision;
@@ -110,15 +110,23 @@ mod fulfilment;
 mod history;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod justification;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod representatives;
 mod requests;
+mod serve;
+mod sweep;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
 
+use requests::RequestBasis;
+
 #[import_section(events::events)]
+#[import_section(calls::calls)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -128,11 +136,12 @@ pub mod pallet {
 	use medchain_crypto::shve::{ShveCiphertext, SignedToken};
 	use medchain_primitives::{
 		DoctorRegistry, EmrIndex, HospitalRegistry, KeyServiceRegistry, PatientRegistry,
-		ProviderRegistry,
+		ProviderRegistry, StaffRegistry,
 	};
 
-	/// The version of this pallet's storage layout (1: access records carry a format).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The version of this pallet's storage layout (1: access records carry a format; 2: every
+	/// request has a basis, access records are of format 2).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -144,8 +153,8 @@ pub mod pallet {
 	/// Configuration of the access-record chain.
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
-		/// Doctors: who is an active doctor, their hospital, its grade, their title,
-		/// departments and attributes (the registry).
+		/// Doctors: who is an active doctor, their hospital, its grade, their title and
+		/// allowlisted attributes (the registry).
 		type Doctors: DoctorRegistry<Self::AccountId>;
 
 		/// Patients: who is an active patient (the registry).
@@ -157,6 +166,10 @@ pub mod pallet {
 		/// Hospitals: which exist, for consent scopes (the registry).
 		type Hospitals: HospitalRegistry<Self::AccountId>;
 
+		/// Who holds a staff role (doctor, record service, provider) and so may not be a
+		/// patient's delegate (the registry).
+		type Staff: StaffRegistry<Self::AccountId>;
+
 		/// The key service's epoch and public parameters: the token-signing key and the SHVE
 		/// schema in force (the registry).
 		type KeyService: KeyServiceRegistry;
@@ -165,15 +178,14 @@ pub mod pallet {
 		/// pallet).
 		type Emr: EmrIndex<Self::AccountId>;
 
+		/// The origin that records a patient's guardian (the registrar).
+		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
 		/// Maximum number of entries one provider hosts for one patient: the bound of a search
 		/// fulfilment's claims and of one access record's decisions. Must be the EMR index's
 		/// own bound (the runtime wires the same value into both).
 		#[pallet::constant]
 		type MaxHostedPerProvider: Get<u32>;
-
-		/// Maximum length of a request's purpose text, in bytes.
-		#[pallet::constant]
-		type MaxPurposeLen: Get<u32>;
 
 		/// Maximum number of entries one request names; at most
 		/// [`Config::MaxHostedPerProvider`], the bound of one access record's decisions.
@@ -185,6 +197,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxConsentsPerPatient: Get<u32>;
 
+		/// Maximum number of delegates one patient names.
+		#[pallet::constant]
+		type MaxDelegatesPerPatient: Get<u32>;
+
+		/// Longest delegation, in blocks: every delegation expires.
+		#[pallet::constant]
+		type MaxDelegation: Get<BlockNumberFor<Self>>;
+
+		/// How far ahead of the current block a presence statement's `not_after` may lie; its
+		/// nonce is kept until then.
+		#[pallet::constant]
+		type MaxPresenceValidity: Get<BlockNumberFor<Self>>;
+
 		/// Blocks within which a request must be fulfilled.
 		#[pallet::constant]
 		type RequestLifetime: Get<BlockNumberFor<Self>>;
@@ -193,9 +218,27 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBreakGlassDuration: Get<BlockNumberFor<Self>>;
 
+		/// The window of the per-doctor break-glass rate limit, in blocks.
+		#[pallet::constant]
+		type BreakGlassRateWindow: Get<BlockNumberFor<Self>>;
+
+		/// Break-glass requests one doctor may make per [`Config::BreakGlassRateWindow`].
+		#[pallet::constant]
+		type MaxBreakGlassPerWindow: Get<u32>;
+
+		/// Blocks after a break-glass request within which the doctor must justify it, or
+		/// [`Event::JustificationOverdue`] alerts the registrar.
+		#[pallet::constant]
+		type JustificationPeriod: Get<BlockNumberFor<Self>>;
+
 		/// Blocks during which a grant lets the provider serve the entry.
 		#[pallet::constant]
 		type GrantLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Most expired nonces and overdue justifications `on_idle` handles per block (within
+		/// the weight left).
+		#[pallet::constant]
+		type MaxSweepPerBlock: Get<u32>;
 
 		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
 		type WeightInfo: WeightInfo;
@@ -233,7 +276,8 @@ pub mod pallet {
 	pub type AccessLog<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, Seq, AccessRecord<T>>;
 
-	/// Grants by request and EMR entry position: what a provider checks before serving.
+	/// Grants by request and EMR entry position: what a provider checks before serving (through
+	/// [`Pallet::may_serve`], which also checks that the grant's basis still holds).
 	#[pallet::storage]
 	pub type Grants<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, RequestId, Twox64Concat, Seq, Grant<T>>;
@@ -254,196 +298,97 @@ pub mod pallet {
 	pub type ConsentCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
-	/// Each patient's consent mode; absent means [`ConsentMode::Implied`].
+	/// Each patient's consent mode; absent means [`ConsentMode::Explicit`], the default.
 	#[pallet::storage]
 	pub type ConsentModes<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, ConsentMode, ValueQuery>;
 
+	/// Each patient's presence key (ed25519, on the patient's card; not an account key).
+	#[pallet::storage]
+	pub type PresenceKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, [u8; 32]>;
+
+	/// Presence nonces used, by the statement's `not_after` block, kept until that block
+	/// passed (a later statement with the same nonce is refused as a replay) and then removed
+	/// by `on_idle`.
+	#[pallet::storage]
+	pub type PresenceNonces<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		Blake2_128Concat,
+		(T::AccountId, [u8; 16]),
+		(),
+	>;
+
+	/// The guardian the registrar recorded for a patient who cannot act.
+	#[pallet::storage]
+	pub type Guardians<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
+
+	/// Each patient's delegates and the last block of each delegation.
+	#[pallet::storage]
+	pub type Delegates<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		BlockNumberFor<T>,
+	>;
+
+	/// Number of delegates each patient names (at most [`Config::MaxDelegatesPerPatient`]).
+	#[pallet::storage]
+	pub type DelegateCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// For each account, the number of patients it is guardian or delegate of: what the
+	/// runtime's feeless admission asks ([`Pallet::is_representative`]).
+	#[pallet::storage]
+	pub type Representing<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Per doctor: the start of the current break-glass rate window and the break-glass
+	/// requests made in it.
+	#[pallet::storage]
+	pub type BreakGlassUses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
+
+	/// Break-glass requests awaiting their justification: the due block, the doctor and the
+	/// patient.
+	#[pallet::storage]
+	pub type JustificationDue<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, (BlockNumberFor<T>, T::AccountId, T::AccountId)>;
+
+	/// The same requests by due block, for `on_idle` to find the overdue ones in order.
+	#[pallet::storage]
+	pub type JustificationQueue<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, RequestId, ()>;
+
+	/// The next block whose expired presence nonces and overdue justifications `on_idle` looks
+	/// at (every earlier block is done).
+	#[pallet::storage]
+	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_idle(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+			Self::sweep(now, limit)
+		}
+
 		fn integrity_test() {
 			assert!(
 				T::MaxRecordsPerRequest::get() <= T::MaxHostedPerProvider::get(),
 				"MaxRecordsPerRequest must not exceed MaxHostedPerProvider"
+			);
+			assert!(T::MaxSweepPerBlock::get() > 0, "MaxSweepPerBlock must be positive");
+			assert!(
+				T::MaxBreakGlassPerWindow::get() > 0,
+				"MaxBreakGlassPerWindow must be positive"
 			);
 		}
 
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
-		}
-	}
-
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// An active doctor asks for `patient`'s records: named entries, decided at once, or a
-		/// search, fulfilled later by providers. The request is logged to the patient's access
-		/// chain first; `delivery_key` is the X25519 key records are to be sealed to.
-		///
-		/// The dispatch origin for this call must be _Signed_ by an active doctor of an active
-		/// hospital; `patient` must be an active patient. Feeless.
-		///
-		/// Emits [`Event::AccessRequested`], and for named entries [`Event::AccessDecided`].
-		///
-		/// ## Complexity
-		/// - O(R log R + C + D) where R is the number of named entries (at most
-		///   `MaxRecordsPerRequest`; 0 for a search), each decided against its policy, C the
-		///   consent scopes covering the doctor (at most 2 + 37) and D the doctor's attributes.
-		#[pallet::call_index(0)]
-		#[pallet::weight((
-			T::WeightInfo::request_access(Pallet::<T>::records_in(target)),
-			DispatchClass::Normal,
-			Pays::No
-		))]
-		pub fn request_access(
-			origin: OriginFor<T>,
-			patient: T::AccountId,
-			target: AccessTarget<T>,
-			purpose: BoundedVec<u8, T::MaxPurposeLen>,
-			delivery_key: [u8; 32],
-		) -> DispatchResult {
-			let doctor = ensure_signed(origin)?;
-			Self::do_request(doctor, patient, target, purpose, delivery_key, None)
-		}
-
-		/// A storage provider fulfils search `request_id` with every SHVE ciphertext it hosts
-		/// for the patient, in the order of its hosted index, each claimed to match the
-		/// key service's `signed_token` or not. Entries proven to match are decided and
-		/// logged; the provider fulfils each search once.
-		///
-		/// The dispatch origin for this call must be _Signed_ by an active storage provider;
-		/// the requesting doctor, their hospital and the patient must still be active.
-		/// Feeless.
-		///
-		/// Emits [`Event::AccessDecided`].
-		///
-		/// ## Complexity
-		/// - O(N) where N is the number of entries the provider hosts for the patient (at most
-		///   `MaxHostedPerProvider`): one EMR entry read, one hash of a ciphertext and one claim
-		///   checked by the host function per entry, and one decision per matching entry.
-		#[pallet::call_index(1)]
-		#[pallet::weight((
-			T::WeightInfo::fulfil_search(claims.len() as u32),
-			DispatchClass::Normal,
-			Pays::No
-		))]
-		pub fn fulfil_search(
-			origin: OriginFor<T>,
-			request_id: RequestId,
-			signed_token: SignedToken,
-			claims: ClaimsOf<T>,
-		) -> DispatchResult {
-			let provider = ensure_signed(origin)?;
-			Self::do_fulfil_search(provider, request_id, signed_token, claims)
-		}
-
-		/// Emergency access: like [`Pallet::request_access`], for a doctor holding the
-		/// `emergency` attribute, for at most [`Config::MaxBreakGlassDuration`] blocks. Consent
-		/// is skipped (record policies still apply, with the doctor's `emergency` attribute);
-		/// the request is flagged in the chain and the patient notified.
-		///
-		/// The dispatch origin for this call must be _Signed_ by an active doctor of an active
-		/// hospital holding the `emergency` registry attribute. Feeless.
-		///
-		/// Emits [`Event::AccessRequested`], [`Event::BreakGlassUsed`], and for named entries
-		/// [`Event::AccessDecided`].
-		///
-		/// ## Complexity
-		/// - O(R log R + D) where R is the number of named entries (at most
-		///   `MaxRecordsPerRequest`; 0 for a search) and D the doctor's attributes.
-		#[pallet::call_index(2)]
-		#[pallet::weight((
-			T::WeightInfo::break_glass(Pallet::<T>::records_in(target)),
-			DispatchClass::Normal,
-			Pays::No
-		))]
-		pub fn break_glass(
-			origin: OriginFor<T>,
-			patient: T::AccountId,
-			target: AccessTarget<T>,
-			purpose: BoundedVec<u8, T::MaxPurposeLen>,
-			delivery_key: [u8; 32],
-			duration: BlockNumberFor<T>,
-		) -> DispatchResult {
-			let doctor = ensure_signed(origin)?;
-			Self::do_request(doctor, patient, target, purpose, delivery_key, Some(duration))
-		}
-
-		/// The signing patient grants (`granted`) or refuses access for `scope`, until block
-		/// `expires_at` if given. Logged to the patient's access chain.
-		///
-		/// The dispatch origin for this call must be _Signed_ by an active patient. Feeless.
-		///
-		/// Emits [`Event::ConsentSet`].
-		///
-		/// ## Complexity
-		/// - O(M) where M is `MaxConsentsPerPatient`: the expired consents are purged when a new
-		///   scope finds the patient at the bound; O(1) otherwise.
-		#[pallet::call_index(3)]
-		#[pallet::weight((T::WeightInfo::set_consent(), DispatchClass::Normal, Pays::No))]
-		pub fn set_consent(
-			origin: OriginFor<T>,
-			scope: ConsentScope<T>,
-			granted: bool,
-			expires_at: Option<BlockNumberFor<T>>,
-		) -> DispatchResult {
-			let patient = Self::ensure_patient(origin)?;
-			Self::do_set_consent(patient, scope, granted, expires_at)
-		}
-
-		/// The signing patient removes their consent for `scope`. Logged to the patient's
-		/// access chain.
-		///
-		/// The dispatch origin for this call must be _Signed_ by an active patient. Feeless.
-		///
-		/// Emits [`Event::ConsentCleared`].
-		///
-		/// ## Complexity
-		/// - O(1).
-		#[pallet::call_index(4)]
-		#[pallet::weight((T::WeightInfo::clear_consent(), DispatchClass::Normal, Pays::No))]
-		pub fn clear_consent(origin: OriginFor<T>, scope: ConsentScope<T>) -> DispatchResult {
-			let patient = Self::ensure_patient(origin)?;
-			Self::do_clear_consent(patient, scope)
-		}
-
-		/// The signing patient chooses whether record policies alone decide
-		/// ([`ConsentMode::Implied`]) or an explicit grant is also required
-		/// ([`ConsentMode::Explicit`]). Logged to the patient's access chain.
-		///
-		/// The dispatch origin for this call must be _Signed_ by an active patient. Feeless.
-		///
-		/// Emits [`Event::ConsentModeSet`].
-		///
-		/// ## Complexity
-		/// - O(1).
-		#[pallet::call_index(5)]
-		#[pallet::weight((T::WeightInfo::set_consent_mode(), DispatchClass::Normal, Pays::No))]
-		pub fn set_consent_mode(origin: OriginFor<T>, mode: ConsentMode) -> DispatchResult {
-			let patient = Self::ensure_patient(origin)?;
-			Self::do_set_consent_mode(patient, mode)
-		}
-
-		/// Anyone removes request `request_id` once it can no longer be fulfilled and all its
-		/// grants expired (after `expires_at + GrantLifetime`): its grants and fulfilment
-		/// marks, at most `MaxHostedPerProvider` keys per call, then the request itself. The
-		/// access chain keeps everything that happened.
-		///
-		/// The dispatch origin for this call must be _Signed_ (by anyone). Pays a fee.
-		///
-		/// Emits [`Event::RequestPruned`].
-		///
-		/// ## Complexity
-		/// - O(K) where K is the number of grants and fulfilment marks removed, at most
-		///   `MaxHostedPerProvider` (the weight is refunded down to the keys removed).
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::prune_request(Pallet::<T>::prune_limit()))]
-		pub fn prune_request(
-			origin: OriginFor<T>,
-			request_id: RequestId,
-		) -> DispatchResultWithPostInfo {
-			ensure_signed(origin)?;
-			Self::do_prune_request(request_id)
 		}
 	}
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use frame_support::{derive_impl, parameter_types};
 use medchain_primitives::{
-	DepartmentSet, DoctorInfo, DoctorRegistry, DoctorStanding, EmrIndex, EntryInfo, HospitalId,
-	HospitalRegistry, KeyServiceInfo, KeyServiceRegistry, PatientRegistry, ProviderInfo,
-	ProviderRegistry, RecordServiceInfo, Seq,
+	DoctorInfo, DoctorRegistry, DoctorStanding, EmrIndex, EntryInfo, HospitalId, HospitalRegistry,
+	KeyServiceInfo, KeyServiceRegistry, PatientRegistry, ProviderInfo, ProviderRegistry,
+	RecordServiceInfo, Seq, StaffRegistry,
 };
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
 use sp_runtime::BuildStorage;
@@ -33,7 +33,13 @@ impl frame_system::Config for Test {
 
 parameter_types! {
 	pub const MaxHostedPerProvider: u32 = 4;
-	pub const MaxPurposeLen: u32 = 64;
+	pub const MaxDelegatesPerPatient: u32 = 2;
+	pub const MaxDelegation: u64 = 100;
+	pub const MaxPresenceValidity: u64 = 5;
+	pub const BreakGlassRateWindow: u64 = 50;
+	pub const MaxBreakGlassPerWindow: u32 = 2;
+	pub const JustificationPeriod: u64 = 8;
+	pub const MaxSweepPerBlock: u32 = 16;
 	pub const MaxRecordsPerRequest: u32 = 4;
 	pub const MaxConsentsPerPatient: u32 = 4;
 	pub const RequestLifetime: u64 = 10;
@@ -57,15 +63,23 @@ impl pallet_access::Config for Test {
 	type Patients = MockRegistry;
 	type Providers = MockRegistry;
 	type Hospitals = MockRegistry;
+	type Staff = MockRegistry;
 	type KeyService = MockRegistry;
 	type Emr = MockEmr;
+	type RegistrarOrigin = frame_system::EnsureRoot<u64>;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
-	type MaxPurposeLen = MaxPurposeLen;
 	type MaxRecordsPerRequest = MaxRecordsPerRequest;
 	type MaxConsentsPerPatient = MaxConsentsPerPatient;
+	type MaxDelegatesPerPatient = MaxDelegatesPerPatient;
+	type MaxDelegation = MaxDelegation;
+	type MaxPresenceValidity = MaxPresenceValidity;
 	type RequestLifetime = RequestLifetime;
 	type MaxBreakGlassDuration = MaxBreakGlassDuration;
+	type BreakGlassRateWindow = BreakGlassRateWindow;
+	type MaxBreakGlassPerWindow = MaxBreakGlassPerWindow;
+	type JustificationPeriod = JustificationPeriod;
 	type GrantLifetime = GrantLifetime;
+	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockRegistry;
@@ -83,7 +97,6 @@ struct Hospital {
 struct Doctor {
 	hospital: HospitalId,
 	title: u8,
-	departments: DepartmentSet,
 	attributes: Vec<Vec<u8>>,
 	revoked: bool,
 }
@@ -156,6 +169,12 @@ impl DoctorRegistry<u64> for MockRegistry {
 	}
 }
 
+impl StaffRegistry<u64> for MockRegistry {
+	fn holds_staff_role(who: &u64) -> bool {
+		with(|s| s.doctors.contains_key(who) || s.providers.contains_key(who))
+	}
+}
+
 impl PatientRegistry<u64> for MockRegistry {
 	fn is_active_patient(who: &u64) -> bool {
 		with(|s| s.patients.get(who) == Some(&false))
@@ -216,17 +235,9 @@ pub fn revoke_hospital(id: HospitalId) {
 }
 
 /// Registers (or updates) `who` as an active doctor.
-pub fn register_doctor(
-	who: u64,
-	hospital: HospitalId,
-	title: u8,
-	departments: DepartmentSet,
-	attributes: &[&[u8]],
-) {
+pub fn register_doctor(who: u64, hospital: HospitalId, title: u8, attributes: &[&[u8]]) {
 	let attributes = attributes.iter().map(|a| a.to_vec()).collect();
-	with(|s| {
-		s.doctors.insert(who, Doctor { hospital, title, departments, attributes, revoked: false })
-	});
+	with(|s| s.doctors.insert(who, Doctor { hospital, title, attributes, revoked: false }));
 }
 
 /// Revokes doctor `who`.
@@ -321,19 +332,8 @@ impl crate::BenchmarkHelper<u64> for MockRegistry {
 		register_hospital(grade)
 	}
 
-	fn register_doctor(
-		doctor: &u64,
-		hospital: HospitalId,
-		title: u8,
-		departments: DepartmentSet,
-		attributes: Vec<Vec<u8>>,
-	) {
-		with(|s| {
-			s.doctors.insert(
-				*doctor,
-				Doctor { hospital, title, departments, attributes, revoked: false },
-			)
-		});
+	fn register_doctor(doctor: &u64, hospital: HospitalId, title: u8, attributes: Vec<Vec<u8>>) {
+		with(|s| s.doctors.insert(*doctor, Doctor { hospital, title, attributes, revoked: false }));
 	}
 
 	fn register_provider(provider: &u64) {

@@ -1,23 +1,29 @@
-//! Requests: an active doctor asks (named entries or a search, ordinary or break-glass), a
+//! Requests: an active doctor asks (named entries or a search, on a basis or break-glass), a
 //! batch of entries is decided and logged, and expired requests are pruned.
 
 use alloc::{string::String, vec::Vec};
-use frame_support::{
-	dispatch::DispatchResultWithPostInfo,
-	ensure,
-	pallet_prelude::{BoundedVec, Get},
-};
+use frame_support::{dispatch::DispatchResultWithPostInfo, ensure, pallet_prelude::Get};
 use frame_system::pallet_prelude::BlockNumberFor;
 use medchain_primitives::{
 	DoctorInfo, DoctorRegistry, DoctorStanding, EmrIndex, EntryInfo, HospitalId,
 	KeyServiceRegistry, PatientRegistry, Seq,
 };
-use sp_runtime::{traits::Zero, DispatchResult, Saturating};
+use sp_runtime::{DispatchResult, Saturating};
 
 use crate::{
-	decision, AccessEvent, AccessTarget, Config, Decision, Decisions, Error, Event, Fulfilled,
-	Grant, Grants, NextRequestId, Pallet, Request, RequestId, Requests, WeightInfo,
+	decision, AccessEvent, AccessTarget, Basis, BasisRecord, Config, Decision, Decisions, Error,
+	Event, Fulfilled, Grant, Grants, NextRequestId, Pallet, Purpose, Request, RequestId, Requests,
+	WeightInfo,
 };
+
+/// The basis of a request being made: named by the doctor, or break-glass for a window of
+/// blocks.
+pub(crate) enum RequestBasis<T: Config> {
+	/// [`crate::Pallet::request_access`]'s basis.
+	Named(Basis<T>),
+	/// [`crate::Pallet::break_glass`]'s window.
+	BreakGlass(BlockNumberFor<T>),
+}
 
 /// The requesting doctor of a batch of decisions, as the registry knows them now.
 pub(crate) struct Requester<T: Config> {
@@ -55,18 +61,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The requesting doctor of a request being decided, who must still be active.
-	pub(crate) fn requester(
-		doctor: &T::AccountId,
-		emergency: bool,
-	) -> Result<Requester<T>, Error<T>> {
-		let info = Self::active_doctor(doctor)?;
-		// Break-glass needs the `emergency` attribute at request and again whenever entries
-		// are decided (a search is fulfilled later): the window ends when it is removed.
-		ensure!(
-			!emergency || decision::holds_emergency(&info.attributes),
-			Error::<T>::NotEmergencyDoctor
-		);
-		Ok(Requester { doctor: doctor.clone(), info, emergency })
+	pub(crate) fn requester(request: &Request<T>) -> Result<Requester<T>, Error<T>> {
+		let info = Self::active_doctor(&request.doctor)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		// The basis must still hold whenever entries are decided (a search is fulfilled
+		// later): break-glass ends when the `emergency` attribute is removed, a consent basis
+		// when the consent is withdrawn, any basis with a new key epoch.
+		Self::basis_holds(request, &info, now).map_err(Self::lapse_error)?;
+		Ok(Requester { doctor: request.doctor.clone(), info, emergency: request.emergency() })
 	}
 
 	/// The attribute set of `doctor` under the key epoch in force ([`decision::attribute_set`],
@@ -82,38 +84,45 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// Checks and logs a request (break-glass if `emergency_window` is given); decides named
-	/// entries at once.
+	/// Checks and logs a request: the doctor, the patient, the target and the basis (a
+	/// presence statement or a consent in force, or the break-glass rules) before anything is
+	/// written; decides named entries at once.
 	pub(crate) fn do_request(
 		doctor: T::AccountId,
 		patient: T::AccountId,
 		target: AccessTarget<T>,
-		purpose: BoundedVec<u8, T::MaxPurposeLen>,
+		purpose: Purpose,
+		basis: RequestBasis<T>,
 		delivery_key: [u8; 32],
-		emergency_window: Option<BlockNumberFor<T>>,
 	) -> DispatchResult {
 		let info = Self::active_doctor(&doctor)?;
 		let hospital: HospitalId = info.hospital;
-		let emergency = emergency_window.is_some();
-		if let Some(window) = emergency_window {
-			ensure!(decision::holds_emergency(&info.attributes), Error::<T>::NotEmergencyDoctor);
-			ensure!(
-				!window.is_zero() && window <= T::MaxBreakGlassDuration::get(),
-				Error::<T>::InvalidDuration
-			);
-		}
 		ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
 		if let AccessTarget::Records(seqs) = &target {
 			ensure!(!seqs.is_empty(), Error::<T>::NoRecords);
 			let mut sorted = seqs.to_vec();
 			sorted.sort_unstable();
 			ensure!(sorted.windows(2).all(|w| w[0] != w[1]), Error::<T>::DuplicateRecord);
+			// No access record for entries that do not exist.
+			ensure!(
+				sorted.iter().all(|seq| T::Emr::entry(&patient, *seq).is_some()),
+				Error::<T>::UnknownRecord
+			);
 		}
+		let now = frame_system::Pallet::<T>::block_number();
 		let request_id = NextRequestId::<T>::get();
 		let next = request_id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let expires_at =
-			now.saturating_add(emergency_window.unwrap_or_else(T::RequestLifetime::get));
+		let (basis, lifetime) = match basis {
+			RequestBasis::Named(basis) => (
+				Self::check_basis(&doctor, &info, &patient, &target, purpose, basis, now)?,
+				T::RequestLifetime::get(),
+			),
+			RequestBasis::BreakGlass(window) => {
+				Self::check_break_glass(&doctor, &info, window, now)?;
+				(BasisRecord::BreakGlass, window)
+			},
+		};
+		let expires_at = now.saturating_add(lifetime);
 
 		// Logged before anything is decided or disclosed.
 		let access_seq = Self::append(
@@ -123,9 +132,9 @@ impl<T: Config> Pallet<T> {
 				doctor: doctor.clone(),
 				hospital,
 				target: target.clone(),
-				purpose: purpose.clone(),
+				purpose,
+				basis: basis.clone(),
 				delivery_key,
-				emergency,
 				expires_at,
 			},
 		)?;
@@ -135,8 +144,9 @@ impl<T: Config> Pallet<T> {
 			hospital,
 			target,
 			purpose,
+			basis,
 			delivery_key,
-			emergency,
+			key_epoch: T::KeyService::current_key_epoch(),
 			created_at: now,
 			expires_at,
 			access_seq,
@@ -148,9 +158,10 @@ impl<T: Config> Pallet<T> {
 			patient: patient.clone(),
 			doctor: doctor.clone(),
 			hospital,
-			emergency,
+			basis: request.basis.kind(),
 		});
-		if emergency {
+		if request.emergency() {
+			Self::await_justification(request_id, &doctor, &patient, now);
 			Self::deposit_event(Event::BreakGlassUsed {
 				request_id,
 				patient,
@@ -160,7 +171,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		if let AccessTarget::Records(seqs) = &request.target {
-			let requester = Requester { doctor, info, emergency };
+			let requester = Requester { doctor, info, emergency: request.emergency() };
 			let entries =
 				seqs.iter().map(|seq| (*seq, T::Emr::entry(&request.patient, *seq))).collect();
 			Self::decide_and_log(request_id, &request, &requester, None, entries)?;
@@ -180,19 +191,14 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let attributes =
 			Self::attributes_of(&requester.doctor, &requester.info, requester.emergency);
-		let consent = if requester.emergency {
-			None
-		} else {
-			Self::consent_verdict(&request.patient, &requester.doctor, &requester.info, now)
-		};
 		let mut grant_expiry = now.saturating_add(T::GrantLifetime::get());
-		if request.emergency {
+		if request.emergency() {
 			grant_expiry = grant_expiry.min(request.expires_at);
 		}
 		let (mut granted, mut denied) = (0u32, 0u32);
 		let mut decisions = Vec::with_capacity(entries.len());
 		for (seq, entry) in entries {
-			let decision = decision::decide(entry.as_ref(), &attributes, consent);
+			let decision = decision::decide(entry.as_ref(), &attributes);
 			if let (Decision::Granted, Some(entry)) = (decision, entry) {
 				granted = granted.saturating_add(1);
 				Grants::<T>::insert(

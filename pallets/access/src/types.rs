@@ -19,6 +19,38 @@ pub type RequestId = u64;
 /// provider hosts for one patient (a search fulfilment covers them all).
 pub type Decisions<T> = BoundedVec<(Seq, Decision), <T as Config>::MaxHostedPerProvider>;
 
+/// Why a doctor asks: a closed list, so that no diagnosis or department can be written into
+/// the access chain as free text.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Purpose {
+	/// Treatment of the patient by the requesting doctor.
+	#[codec(index = 0)]
+	Treatment,
+	/// A referral: the doctor was asked to give an opinion or take over.
+	#[codec(index = 1)]
+	Referral,
+	/// Emergency care (every break-glass request has this purpose).
+	#[codec(index = 2)]
+	Emergency,
+	/// An audit of the care given (quality review, complaint, privacy officer).
+	#[codec(index = 3)]
+	Audit,
+	/// Billing and insurance.
+	#[codec(index = 4)]
+	Billing,
+}
+
 /// What a doctor asks for.
 #[derive(
 	Encode,
@@ -34,18 +66,196 @@ pub type Decisions<T> = BoundedVec<(Seq, Decision), <T as Config>::MaxHostedPerP
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound(T: Config))]
 pub enum AccessTarget<T: Config> {
-	/// A fuzzy search over the patient's records. Only a hash of the off-chain predicate (the
-	/// departments asked for) goes on chain: the departments are what SHVE hides. The key
-	/// service issues a signed token for the request, and every provider hosting the patient's
-	/// records fulfils it with [`crate::Pallet::fulfil_search`].
+	/// A fuzzy search over the patient's records. Only a commitment to the off-chain predicate
+	/// (the departments asked for) goes on chain: the departments are what SHVE hides. The key
+	/// service recomputes the commitment from the predicate and salt the doctor sends it,
+	/// signs it into the token, and every provider hosting the patient's records fulfils the
+	/// search with [`crate::Pallet::fulfil_search`].
 	#[codec(index = 0)]
 	Search {
-		/// Hash of the off-chain predicate, binding the token the key service issues.
-		query_hash: Hash32,
+		/// `medchain_crypto::shve::query_commitment(predicate, salt)`.
+		query_commitment: Hash32,
+		/// The doctor asks for every record: only then may the token fix no position.
+		all_records: bool,
 	},
-	/// Named entries of the patient's EMR chain, decided at once.
+	/// Named entries of the patient's EMR chain, which must all exist; decided at once.
 	#[codec(index = 1)]
 	Records(BoundedVec<Seq, T::MaxRecordsPerRequest>),
+}
+
+/// A patient's presence, proven by the presence key on the patient's card (ed25519): the
+/// signature over the [`PresenceStatement`] the runtime rebuilds from the request and these
+/// fields.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub struct PresenceProof<T: Config> {
+	/// A one-time nonce of the card's.
+	pub nonce: [u8; 16],
+	/// Last block in which the statement counts (at most [`Config::MaxPresenceValidity`]
+	/// blocks ahead when it is used).
+	pub not_after: BlockNumberFor<T>,
+	/// The ed25519 signature of the patient's presence key over
+	/// `SCALE(PresenceStatement)`.
+	pub signature: [u8; 64],
+}
+
+/// What a patient's card signs when the patient is present: version 1 of the statement. Its
+/// SCALE encoding starts with [`PRESENCE_DOMAIN`], so it is never a transaction payload, and the
+/// presence key is registered apart from the account key and signs nothing else.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct PresenceStatement<AccountId, BlockNumber> {
+	/// [`PRESENCE_DOMAIN`].
+	pub domain: [u8; 20],
+	/// [`PRESENCE_STATEMENT_VERSION`].
+	pub version: u8,
+	/// The chain's genesis block hash.
+	pub genesis_hash: [u8; 32],
+	/// The doctor the patient lets in.
+	pub doctor: AccountId,
+	/// The patient.
+	pub patient: AccountId,
+	/// `blake2_256(SCALE(AccessTarget))`: what the doctor may ask for.
+	pub scope_commitment: Hash32,
+	/// Why.
+	pub purpose: Purpose,
+	/// Last block in which the statement counts.
+	pub not_after: BlockNumber,
+	/// A one-time nonce.
+	pub nonce: [u8; 16],
+}
+
+/// The first bytes of every presence statement.
+pub const PRESENCE_DOMAIN: [u8; 20] = *b"medchain/presence/v1";
+/// The presence statement layout signed today.
+pub const PRESENCE_STATEMENT_VERSION: u8 = 1;
+
+/// The basis a doctor names for a request (DESIGN.md "Access needs a basis"); break-glass has
+/// its own call.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub enum Basis<T: Config> {
+	/// The patient is present and their card signed a presence statement.
+	#[codec(index = 0)]
+	PatientPresent(PresenceProof<T>),
+	/// A consent the patient (or their guardian or delegate) set is in force.
+	#[codec(index = 1)]
+	Consent,
+}
+
+/// The basis of a request as it is kept and logged.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub enum BasisRecord<T: Config> {
+	/// The patient was present: the key that signed and the proof, so anyone can check the
+	/// signature against the statement rebuilt from the logged request.
+	#[codec(index = 0)]
+	PatientPresent {
+		/// The presence key in force when the request was made.
+		presence_key: [u8; 32],
+		/// The proof the card gave.
+		proof: PresenceProof<T>,
+	},
+	/// A consent in force.
+	#[codec(index = 1)]
+	Consent,
+	/// Break-glass emergency access.
+	#[codec(index = 2)]
+	BreakGlass,
+}
+
+impl<T: Config> BasisRecord<T> {
+	/// The kind of the basis.
+	pub fn kind(&self) -> BasisKind {
+		match self {
+			Self::PatientPresent { .. } => BasisKind::PatientPresent,
+			Self::Consent => BasisKind::Consent,
+			Self::BreakGlass => BasisKind::BreakGlass,
+		}
+	}
+}
+
+/// The kind of a request's basis, as history answers show it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum BasisKind {
+	/// The patient was present.
+	#[codec(index = 0)]
+	PatientPresent,
+	/// A consent in force.
+	#[codec(index = 1)]
+	Consent,
+	/// Break-glass emergency access.
+	#[codec(index = 2)]
+	BreakGlass,
+}
+
+/// Who acted on a patient's behalf in their access chain.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub enum Actor<T: Config> {
+	/// The patient.
+	#[codec(index = 0)]
+	Patient,
+	/// The guardian the registrar recorded.
+	#[codec(index = 1)]
+	Guardian(T::AccountId),
+	/// A delegate the patient named.
+	#[codec(index = 2)]
+	Delegate(T::AccountId),
 }
 
 /// An open access request (removed by [`crate::Pallet::prune_request`] once it and its grants
@@ -72,18 +282,29 @@ pub struct Request<T: Config> {
 	pub hospital: HospitalId,
 	/// What is asked for.
 	pub target: AccessTarget<T>,
-	/// Why (free text of the doctor's information system; no diagnosis belongs here).
-	pub purpose: BoundedVec<u8, T::MaxPurposeLen>,
+	/// Why.
+	pub purpose: Purpose,
+	/// The basis, checked at request, at fulfilment and whenever a provider asks
+	/// [`crate::Pallet::may_serve`].
+	pub basis: BasisRecord<T>,
 	/// X25519 public key the provider seals the record (and the key service the token) to.
 	pub delivery_key: [u8; 32],
-	/// Break-glass request: consent skipped, the patient notified.
-	pub emergency: bool,
+	/// The key epoch in force at the request: a new epoch ends its grants.
+	pub key_epoch: Option<u32>,
 	/// Block of the request.
 	pub created_at: BlockNumberFor<T>,
-	/// Last block in which the request may be fulfilled.
+	/// Last block in which the request may be fulfilled (for break-glass: the end of the
+	/// emergency window).
 	pub expires_at: BlockNumberFor<T>,
 	/// Position of the request's [`AccessEvent::Requested`] record in the patient's chain.
 	pub access_seq: Seq,
+}
+
+impl<T: Config> Request<T> {
+	/// A break-glass request.
+	pub fn emergency(&self) -> bool {
+		matches!(self.basis, BasisRecord::BreakGlass)
+	}
 }
 
 /// Why an entry was not granted.
@@ -106,16 +327,19 @@ pub enum DenialReason {
 	/// The doctor's attributes do not satisfy the entry's ABE policy.
 	#[codec(index = 1)]
 	PolicyNotSatisfied,
-	/// The patient requires explicit consent and none in force covers the doctor.
+	/// No consent in force covers the doctor. No longer decided per entry (the basis of a
+	/// request is checked before any entry is decided); kept so that older records decode.
 	#[codec(index = 2)]
 	ConsentMissing,
-	/// A refusal in force covers the doctor, their hospital or one of their departments.
+	/// A refusal in force covers the doctor or their hospital. No longer decided per entry;
+	/// kept so that older records decode.
 	#[codec(index = 3)]
 	ConsentRefused,
 	/// The entry's policy is not a valid policy text.
 	#[codec(index = 4)]
 	MalformedPolicy,
-	/// The patient's chain has no entry at this position.
+	/// The patient's chain has no entry at this position (named entries must exist, so this
+	/// arises only from an inconsistent EMR index).
 	#[codec(index = 5)]
 	UnknownEntry,
 }
@@ -163,13 +387,8 @@ pub enum ConsentScope<T: Config> {
 	/// One doctor.
 	#[codec(index = 1)]
 	Doctor(T::AccountId),
-	/// Every doctor working in a department (0 ≤ d < 37, bit `d` of a doctor's departments).
-	///
-	/// Deprecated by DESIGN.md "Access needs a basis" (nothing on chain is to map a doctor to a
-	/// department): the next issue removes this variant, and its index 2 stays reserved so that
-	/// no later scope reuses it.
-	#[codec(index = 2)]
-	Department(u8),
+	// Index 2 was `Department(u8)`, removed because nothing on chain may map a doctor to a
+	// department (DESIGN.md "Access needs a basis"); it stays reserved so no scope reuses it.
 }
 
 /// A patient's consent for one scope.
@@ -189,6 +408,8 @@ pub enum ConsentScope<T: Config> {
 pub struct Consent<T: Config> {
 	/// Granted (`true`) or refused (`false`).
 	pub granted: bool,
+	/// The one purpose the consent covers; `None`: every purpose.
+	pub purpose: Option<Purpose>,
 	/// Last block in which the consent is in force; `None`: until changed. An expired consent
 	/// counts as absent.
 	pub expires_at: Option<BlockNumberFor<T>>,
@@ -198,6 +419,11 @@ impl<T: Config> Consent<T> {
 	/// Whether the consent is in force at block `now`.
 	pub fn in_force(&self, now: BlockNumberFor<T>) -> bool {
 		self.expires_at.is_none_or(|until| now <= until)
+	}
+
+	/// Whether the consent is in force at block `now` for a request with `purpose`.
+	pub fn covers(&self, purpose: Purpose, now: BlockNumberFor<T>) -> bool {
+		self.in_force(now) && self.purpose.is_none_or(|p| p == purpose)
 	}
 }
 
@@ -216,12 +442,14 @@ impl<T: Config> Consent<T> {
 	MaxEncodedLen,
 )]
 pub enum ConsentMode {
-	/// The record policy decides, unless a refusal in force covers the requester.
-	#[default]
+	/// Opted in by the patient: a request with basis [`Basis::Consent`] holds unless a refusal
+	/// in force covers the requester (the record policies decide who reads).
 	#[codec(index = 0)]
 	Implied,
-	/// Besides the policy, a grant in force must cover the requester (the doctor, their
-	/// hospital or one of their departments); refusals still win.
+	/// The default: a request with basis [`Basis::Consent`] needs a grant in force covering the
+	/// doctor or their hospital (and the request's purpose, if the grant names one); refusals
+	/// still win.
+	#[default]
 	#[codec(index = 1)]
 	Explicit,
 }
@@ -246,6 +474,8 @@ pub enum ConsentChange<T: Config> {
 	Set {
 		/// Granted or refused.
 		granted: bool,
+		/// The one purpose covered, if limited.
+		purpose: Option<Purpose>,
 		/// Last block in force, if limited.
 		expires_at: Option<BlockNumberFor<T>>,
 	},
@@ -282,11 +512,11 @@ pub enum AccessEvent<T: Config> {
 		/// What was asked for.
 		target: AccessTarget<T>,
 		/// Why.
-		purpose: BoundedVec<u8, T::MaxPurposeLen>,
+		purpose: Purpose,
+		/// On what basis.
+		basis: BasisRecord<T>,
 		/// Where keys and records are to be sealed.
 		delivery_key: [u8; 32],
-		/// Break-glass access.
-		emergency: bool,
 		/// Last block in which the request may be fulfilled (for break-glass: the end of the
 		/// emergency window).
 		expires_at: BlockNumberFor<T>,
@@ -303,14 +533,49 @@ pub enum AccessEvent<T: Config> {
 		/// Every decided entry with its outcome.
 		decisions: Decisions<T>,
 	},
-	/// The patient changed their consent.
+	/// The patient's consent changed.
 	#[codec(index = 2)]
 	ConsentChanged {
+		/// Who changed it.
+		by: Actor<T>,
 		/// The scope, or `None` for a change of the consent mode.
 		scope: Option<ConsentScope<T>>,
 		/// What changed.
 		change: ConsentChange<T>,
 	},
+	/// The patient's presence key was set (`Some`) or removed (`None`: a lost card).
+	#[codec(index = 3)]
+	PresenceKeySet {
+		/// Who set it.
+		by: Actor<T>,
+		/// The new key.
+		key: Option<[u8; 32]>,
+	},
+	/// A delegate was named until a block (`Some`) or removed (`None`).
+	#[codec(index = 4)]
+	DelegateChanged {
+		/// Who changed it (the patient, the guardian, or the delegate stepping down).
+		by: Actor<T>,
+		/// The delegate.
+		delegate: T::AccountId,
+		/// Last block of the delegation.
+		until: Option<BlockNumberFor<T>>,
+	},
+	/// The registrar recorded (`Some`) or removed (`None`) the patient's guardian.
+	#[codec(index = 5)]
+	GuardianSet {
+		/// The guardian.
+		guardian: Option<T::AccountId>,
+	},
+	/// The doctor justified a break-glass request (the hash of a reason written off chain).
+	#[codec(index = 6)]
+	Justified {
+		/// `blake2_256` (or any 32-byte digest) of the written reason.
+		reason_hash: Hash32,
+	},
+	/// A break-glass request was not justified in time; the registrar was alerted.
+	#[codec(index = 7)]
+	JustificationOverdue,
 }
 
 /// One record of a patient's access chain.
@@ -328,8 +593,8 @@ pub enum AccessEvent<T: Config> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound(T: Config))]
 pub struct AccessRecord<T: Config> {
-	/// The record's format ([`medchain_primitives::FORMAT_V1`]), part of what is hashed: the
-	/// rules [`crate::Pallet::verify_access_chain`] recomputes `record_hash` with.
+	/// The record's format ([`crate::ACCESS_FORMAT`]), part of what is hashed: the rules
+	/// [`crate::Pallet::verify_access_chain`] recomputes `record_hash` with.
 	pub format: u8,
 	/// Position in the chain.
 	pub seq: Seq,
@@ -397,8 +662,8 @@ pub struct Reader<T: Config> {
 	pub hospital: HospitalId,
 	/// Block of the grant.
 	pub at: BlockNumberFor<T>,
-	/// Break-glass access.
-	pub emergency: bool,
+	/// The request's basis (break-glass access is flagged here).
+	pub basis: BasisKind,
 	/// Position of the `Decided` record in the access chain.
 	pub access_seq: Seq,
 }
@@ -431,9 +696,70 @@ pub struct Disclosure<T: Config> {
 	/// The provider that was allowed to serve it (the one hosting the entry).
 	pub provider: Option<T::AccountId>,
 	/// Why, as the doctor stated it.
-	pub purpose: BoundedVec<u8, T::MaxPurposeLen>,
+	pub purpose: Purpose,
 	/// Block of the grant.
 	pub at: BlockNumberFor<T>,
-	/// Break-glass access.
-	pub emergency: bool,
+	/// The request's basis (break-glass access is flagged here).
+	pub basis: BasisKind,
+}
+
+/// What [`crate::Pallet::may_serve`] tells a provider that may serve an entry: where to seal
+/// it and until when.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct ServeGrant<BlockNumber> {
+	/// The X25519 key recorded on chain: the provider seals to this key only.
+	pub delivery_key: [u8; 32],
+	/// Last block in which the grant holds.
+	pub expires_at: BlockNumber,
+}
+
+/// Why a provider may not serve an entry now ([`crate::Pallet::may_serve`]).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Refusal {
+	/// No grant for this request and entry (never granted, or pruned).
+	#[codec(index = 0)]
+	NoGrant,
+	/// The grant names another provider, grantee or patient.
+	#[codec(index = 1)]
+	NotThisGrant,
+	/// The grant expired.
+	#[codec(index = 2)]
+	Expired,
+	/// The grantee is no longer an active doctor (revoked, or their hospital revoked).
+	#[codec(index = 3)]
+	DoctorInactive,
+	/// The patient was revoked.
+	#[codec(index = 4)]
+	PatientInactive,
+	/// The provider is no longer an active provider.
+	#[codec(index = 5)]
+	ProviderInactive,
+	/// The consent the request rested on was withdrawn or expired.
+	#[codec(index = 6)]
+	ConsentWithdrawn,
+	/// The doctor no longer holds the `emergency` attribute a break-glass request rests on.
+	#[codec(index = 7)]
+	EmergencyAttributeRemoved,
+	/// A new key epoch started since the request.
+	#[codec(index = 8)]
+	KeyEpochChanged,
+	/// The presence key that signed was replaced or removed since (a lost card).
+	#[codec(index = 9)]
+	PresenceKeyChanged,
+	/// The entry was erased since it was granted.
+	#[codec(index = 10)]
+	Erased,
 }

@@ -43,6 +43,13 @@ pub trait WeightInfo {
 	fn clear_consent() -> Weight;
 	fn set_consent_mode() -> Weight;
 	fn prune_request(n: u32, ) -> Weight;
+	fn set_presence_key() -> Weight;
+	fn add_delegate() -> Weight;
+	fn remove_delegate() -> Weight;
+	fn set_guardian() -> Weight;
+	fn justify_break_glass() -> Weight;
+	fn sweep_nonce() -> Weight;
+	fn sweep_overdue() -> Weight;
 }
 
 /// Weights for `pallet_medchain_access` measured on the MedChain runtime, priced with the runtime's
@@ -250,6 +257,48 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
 	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn set_presence_key() -> Weight {
+		Weight::from_parts(95_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn add_delegate() -> Weight {
+		Weight::from_parts(110_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn remove_delegate() -> Weight {
+		Weight::from_parts(100_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn set_guardian() -> Weight {
+		Weight::from_parts(100_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn justify_break_glass() -> Weight {
+		Weight::from_parts(95_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn sweep_nonce() -> Weight {
+		Weight::from_parts(15_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn sweep_overdue() -> Weight {
+		Weight::from_parts(90_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
@@ -304,5 +353,47 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn set_presence_key() -> Weight {
+		Weight::from_parts(95_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn add_delegate() -> Weight {
+		Weight::from_parts(110_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn remove_delegate() -> Weight {
+		Weight::from_parts(100_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn set_guardian() -> Weight {
+		Weight::from_parts(100_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn justify_break_glass() -> Weight {
+		Weight::from_parts(95_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn sweep_nonce() -> Weight {
+		Weight::from_parts(15_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh).
+	fn sweep_overdue() -> Weight {
+		Weight::from_parts(90_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }

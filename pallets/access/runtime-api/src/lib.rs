@@ -3,9 +3,10 @@
 //! [`AccessApi`]: read access to patients' access-record chains for patients, the registrar
 //! and auditors (DESIGN.md flow 5), implemented by the runtime over `pallet-medchain-access`
 //! (`Record`, `Reader` and `Disclosure` are that pallet's `AccessRecord`, `Reader` and
-//! `Disclosure` of the runtime).
+//! `Disclosure` of the runtime; `ServeAnswer` is
+//! `Result<pallet_medchain_access::ServeGrant<BlockNumber>, pallet_medchain_access::Refusal>`).
 //!
-//! Versions: 1, the first.
+//! Versions: 1, the first; 2 adds `may_serve`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -16,13 +17,14 @@ pub use medchain_primitives::{ChainVerification, Seq};
 
 sp_api::decl_runtime_apis! {
 	/// Read access to access-record chains for patients, the registrar and auditors (flow 5).
-	#[api_version(1)]
-	pub trait AccessApi<AccountId, Record, Reader, Disclosure>
+	#[api_version(2)]
+	pub trait AccessApi<AccountId, Record, Reader, Disclosure, ServeAnswer>
 	where
 		AccountId: codec::Codec,
 		Record: codec::Codec,
 		Reader: codec::Codec,
 		Disclosure: codec::Codec,
+		ServeAnswer: codec::Codec,
 	{
 		/// Recomputes `patient`'s whole access chain and reports the first broken link, if any.
 		fn verify_access_chain(patient: AccountId) -> ChainVerification;
@@ -33,5 +35,17 @@ sp_api::decl_runtime_apis! {
 		/// The accounting of disclosures: every entry granted in access records
 		/// `from .. from + count` of `patient`'s chain.
 		fn disclosures(patient: AccountId, from: Seq, count: u32) -> Vec<Disclosure>;
+		/// What a provider asks before serving entry `seq` of `patient` to `grantee` under
+		/// request `request_id`: the delivery key to seal to and the grant's end, or why not
+		/// (the grant's basis no longer holds, a revocation, expiry). Ask at the finalized
+		/// head, and again during a long download.
+		#[api_version(2)]
+		fn may_serve(
+			request_id: u64,
+			provider: AccountId,
+			grantee: AccountId,
+			patient: AccountId,
+			seq: Seq,
+		) -> ServeAnswer;
 	}
 }

@@ -1,98 +1,149 @@
-//! Consent: refusals, explicit mode, expiry and the bounds of the consent calls.
+//! Consent as a basis: explicit by default, refusals win, purposes, expiry, and the bounds of
+//! the consent calls.
 
 use super::*;
 
-fn set(scope: ConsentScope<Test>, granted: bool, expires_at: Option<u64>) {
-	assert_ok!(Access::set_consent(RuntimeOrigin::signed(PATIENT), scope, granted, expires_at));
+#[test]
+fn without_a_basis_a_senior_doctor_is_refused_for_records_and_search() {
+	run(|| {
+		setup();
+		// A title-4 doctor at a grade-14 hospital: the policy alone would let them read.
+		assert_eq!(register_hospital(14), 2);
+		register_doctor(DOCTOR, 2, 4, &[]);
+		assert_noop!(ask_on_consent(DOCTOR, records(&[0])), Error::<Test>::ConsentMissing);
+		assert_noop!(ask_on_consent(DOCTOR, search()), Error::<Test>::ConsentMissing);
+		assert_eq!(AccessLength::<Test>::get(PATIENT), 0);
+		// A presence statement from another patient's card is no basis either.
+		let stranger = <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&[0x55; 32]);
+		let target = records(&[0]);
+		let proof = presence_signed(&stranger, DOCTOR, PATIENT, &target, PURPOSE, 3, [1; 16]);
+		assert_noop!(
+			Access::request_access(
+				RuntimeOrigin::signed(DOCTOR),
+				PATIENT,
+				target,
+				PURPOSE,
+				Basis::PatientPresent(proof),
+				DELIVERY
+			),
+			Error::<Test>::BadPresenceSignature
+		);
+		// With the patient's grant, the same request is logged and decided.
+		consent(PATIENT, ConsentScope::Doctor(DOCTOR), true, None);
+		assert_ok!(ask_on_consent(DOCTOR, records(&[0])));
+		assert_eq!(last_decisions(), granted(&[0]));
+	});
 }
 
 #[test]
-fn a_refusal_covering_the_doctor_denies() {
-	for scope in
-		[ConsentScope::Doctor(DOCTOR), ConsentScope::Hospital(0), ConsentScope::Department(3)]
-	{
+fn a_refusal_covering_the_doctor_or_their_hospital_wins() {
+	for scope in [ConsentScope::Doctor(DOCTOR), ConsentScope::Hospital(0)] {
 		run(|| {
-			let mut fx = setup();
-			set(scope.clone(), false, None);
+			setup();
+			assert_ok!(Access::set_consent_mode(
+				RuntimeOrigin::signed(PATIENT),
+				PATIENT,
+				ConsentMode::Implied
+			));
+			consent(PATIENT, scope.clone(), false, None);
 			System::assert_last_event(
 				Event::ConsentSet {
 					patient: PATIENT,
 					scope: scope.clone(),
 					granted: false,
+					purpose: None,
 					expires_at: None,
 				}
 				.into(),
 			);
 			assert_eq!(
-				record(PATIENT, 0).event,
+				record(PATIENT, 1).event,
 				AccessEvent::ConsentChanged {
+					by: Actor::Patient,
 					scope: Some(scope.clone()),
-					change: ConsentChange::Set { granted: false, expires_at: None },
+					change: ConsentChange::Set { granted: false, purpose: None, expires_at: None },
 				}
 			);
-			let id = request(DOCTOR, search());
-			let token = fx.token(id, &[3, 20]);
-			assert_ok!(Access::fulfil_search(
-				RuntimeOrigin::signed(PROVIDER),
-				id,
-				token,
-				fx.claims(&[true, false, true])
-			));
-			assert_eq!(last_decisions(), denied(&[0, 2], DenialReason::ConsentRefused));
-			assert_eq!(Grants::<Test>::iter_prefix(id).count(), 0);
-			// The refusal does not cover a colleague in another department.
-			request(DOCTOR_2, records(&[0]));
-			assert_eq!(
-				last_decisions(),
-				if matches!(scope, ConsentScope::Hospital(_)) {
-					denied(&[0], DenialReason::ConsentRefused)
-				} else {
-					granted(&[0])
-				}
+			assert_noop!(ask_on_consent(DOCTOR, search()), Error::<Test>::ConsentRefused);
+			// The refusal of one doctor does not cover a colleague; a hospital's does.
+			if matches!(scope, ConsentScope::Hospital(_)) {
+				assert_noop!(
+					ask_on_consent(DOCTOR_2, records(&[0])),
+					Error::<Test>::ConsentRefused
+				);
+			} else {
+				assert_ok!(ask_on_consent(DOCTOR_2, records(&[0])));
+			}
+			// A grant of the hospital does not outweigh the doctor's refusal.
+			consent(
+				PATIENT,
+				ConsentScope::Hospital(0),
+				scope == ConsentScope::Doctor(DOCTOR),
+				None,
 			);
+			assert_noop!(ask_on_consent(DOCTOR, search()), Error::<Test>::ConsentRefused);
 		});
 	}
 }
 
 #[test]
-fn explicit_mode_needs_a_grant_and_refusals_win() {
+fn explicit_mode_is_the_default_and_implied_is_an_opt_in() {
 	run(|| {
 		setup();
-		assert_ok!(Access::set_consent_mode(RuntimeOrigin::signed(PATIENT), ConsentMode::Explicit));
+		assert_eq!(ConsentModes::<Test>::get(PATIENT), ConsentMode::Explicit);
+		assert_noop!(ask_on_consent(DOCTOR, records(&[0])), Error::<Test>::ConsentMissing);
+		assert_ok!(Access::set_consent_mode(
+			RuntimeOrigin::signed(PATIENT),
+			PATIENT,
+			ConsentMode::Implied
+		));
 		System::assert_last_event(
-			Event::ConsentModeSet { patient: PATIENT, mode: ConsentMode::Explicit }.into(),
+			Event::ConsentModeSet { patient: PATIENT, mode: ConsentMode::Implied }.into(),
 		);
 		assert_eq!(
 			record(PATIENT, 0).event,
 			AccessEvent::ConsentChanged {
+				by: Actor::Patient,
 				scope: None,
-				change: ConsentChange::ModeSet(ConsentMode::Explicit)
+				change: ConsentChange::ModeSet(ConsentMode::Implied)
 			}
 		);
-		request(DOCTOR, records(&[0]));
-		assert_eq!(last_decisions(), denied(&[0], DenialReason::ConsentMissing));
-
-		set(ConsentScope::Department(3), true, None);
-		request(DOCTOR, records(&[0]));
+		assert_ok!(ask_on_consent(DOCTOR, records(&[0])));
 		assert_eq!(last_decisions(), granted(&[0]));
-		// The policy still applies first.
-		request(LOW_DOCTOR, records(&[0]));
+		// The policy still decides each entry.
+		assert_ok!(ask_on_consent(LOW_DOCTOR, records(&[0])));
 		assert_eq!(last_decisions(), denied(&[0], DenialReason::PolicyNotSatisfied));
-
-		set(ConsentScope::Doctor(DOCTOR), false, None);
-		request(DOCTOR, records(&[0]));
-		assert_eq!(last_decisions(), denied(&[0], DenialReason::ConsentRefused));
-
-		assert_ok!(Access::set_consent_mode(RuntimeOrigin::signed(PATIENT), ConsentMode::Implied));
-		assert!(!ConsentModes::<Test>::contains_key(PATIENT));
-		assert_ok!(Access::clear_consent(
+		assert_ok!(Access::set_consent_mode(
 			RuntimeOrigin::signed(PATIENT),
-			ConsentScope::Doctor(DOCTOR)
+			PATIENT,
+			ConsentMode::Explicit
 		));
-		System::assert_last_event(
-			Event::ConsentCleared { patient: PATIENT, scope: ConsentScope::Doctor(DOCTOR) }.into(),
-		);
-		request(DOCTOR, records(&[0]));
+		assert!(!ConsentModes::<Test>::contains_key(PATIENT));
+		assert_noop!(ask_on_consent(DOCTOR, records(&[0])), Error::<Test>::ConsentMissing);
+	});
+}
+
+#[test]
+fn a_consent_naming_a_purpose_covers_only_that_purpose() {
+	run(|| {
+		setup();
+		assert_ok!(Access::set_consent(
+			RuntimeOrigin::signed(PATIENT),
+			PATIENT,
+			ConsentScope::Hospital(0),
+			true,
+			Some(Purpose::Referral),
+			None
+		));
+		assert_noop!(ask_on_consent(DOCTOR, records(&[0])), Error::<Test>::ConsentMissing);
+		assert_ok!(Access::request_access(
+			RuntimeOrigin::signed(DOCTOR),
+			PATIENT,
+			records(&[0]),
+			Purpose::Referral,
+			Basis::Consent,
+			DELIVERY
+		));
 		assert_eq!(last_decisions(), granted(&[0]));
 	});
 }
@@ -101,21 +152,12 @@ fn explicit_mode_needs_a_grant_and_refusals_win() {
 fn consents_expire() {
 	run(|| {
 		setup();
-		set(ConsentScope::Hospital(0), false, Some(3));
-		System::set_block_number(3);
-		request(DOCTOR, records(&[0]));
-		assert_eq!(last_decisions(), denied(&[0], DenialReason::ConsentRefused));
-		System::set_block_number(4);
-		request(DOCTOR, records(&[0]));
-		assert_eq!(last_decisions(), granted(&[0]));
-
-		assert_ok!(Access::set_consent_mode(RuntimeOrigin::signed(PATIENT), ConsentMode::Explicit));
-		set(ConsentScope::Doctor(DOCTOR), true, Some(6));
-		request(DOCTOR, records(&[0]));
-		assert_eq!(last_decisions(), granted(&[0]));
+		consent(PATIENT, ConsentScope::Doctor(DOCTOR), true, Some(6));
+		assert_ok!(ask_on_consent(DOCTOR, records(&[0])));
+		System::set_block_number(6);
+		assert_ok!(ask_on_consent(DOCTOR, records(&[0])));
 		System::set_block_number(7);
-		request(DOCTOR, records(&[0]));
-		assert_eq!(last_decisions(), denied(&[0], DenialReason::ConsentMissing));
+		assert_noop!(ask_on_consent(DOCTOR, records(&[0])), Error::<Test>::ConsentMissing);
 	});
 }
 
@@ -124,70 +166,77 @@ fn consent_calls_are_bounded_and_checked() {
 	run(|| {
 		setup();
 		let patient = RuntimeOrigin::signed(PATIENT);
+		let set = |origin: RuntimeOrigin, scope, expires_at| {
+			Access::set_consent(origin, PATIENT, scope, true, None, expires_at)
+		};
+		assert_noop!(
+			set(RuntimeOrigin::signed(DOCTOR), ConsentScope::Hospital(0), None),
+			Error::<Test>::NotRepresentative
+		);
 		assert_noop!(
 			Access::set_consent(
-				RuntimeOrigin::signed(DOCTOR),
+				patient.clone(),
+				NOBODY,
 				ConsentScope::Hospital(0),
 				true,
+				None,
 				None
 			),
 			Error::<Test>::NotPatient
 		);
 		assert_noop!(
-			Access::set_consent(patient.clone(), ConsentScope::Hospital(9), true, None),
+			set(patient.clone(), ConsentScope::Hospital(9), None),
 			Error::<Test>::UnknownHospital
 		);
 		assert_noop!(
-			Access::set_consent(patient.clone(), ConsentScope::Doctor(PATIENT_2), true, None),
+			set(patient.clone(), ConsentScope::Doctor(PATIENT_2), None),
 			Error::<Test>::UnknownDoctor
-		);
-		assert_noop!(
-			Access::set_consent(patient.clone(), ConsentScope::Department(37), true, None),
-			Error::<Test>::InvalidDepartment
 		);
 		System::set_block_number(5);
 		assert_noop!(
-			Access::set_consent(patient.clone(), ConsentScope::Hospital(0), true, Some(4)),
+			set(patient.clone(), ConsentScope::Hospital(0), Some(4)),
 			Error::<Test>::ExpiryInPast
 		);
-		set(ConsentScope::Hospital(0), true, Some(5));
-		set(ConsentScope::Hospital(1), false, Some(6));
-		set(ConsentScope::Department(0), true, None);
-		set(ConsentScope::Doctor(DOCTOR), true, None);
+		consent(PATIENT, ConsentScope::Hospital(0), true, Some(5));
+		consent(PATIENT, ConsentScope::Hospital(1), false, Some(6));
+		consent(PATIENT, ConsentScope::Doctor(DOCTOR_2), true, None);
+		consent(PATIENT, ConsentScope::Doctor(DOCTOR), true, None);
 		assert_eq!(ConsentCount::<Test>::get(PATIENT), 4);
 		// Overwriting a scope needs no room.
-		set(ConsentScope::Doctor(DOCTOR), false, None);
+		consent(PATIENT, ConsentScope::Doctor(DOCTOR), false, None);
 		assert_noop!(
-			Access::set_consent(patient.clone(), ConsentScope::Department(1), true, None),
+			set(patient.clone(), ConsentScope::Doctor(LOW_DOCTOR), None),
 			Error::<Test>::TooManyConsents
 		);
 		// Once expired, consents count as absent and make room.
 		System::set_block_number(7);
-		set(ConsentScope::Department(1), true, None);
+		consent(PATIENT, ConsentScope::Doctor(LOW_DOCTOR), true, None);
 		assert_eq!(ConsentCount::<Test>::get(PATIENT), 3);
 		assert!(!Consents::<Test>::contains_key(PATIENT, ConsentScope::Hospital(0)));
 
 		assert_noop!(
-			Access::clear_consent(patient.clone(), ConsentScope::Hospital(0)),
+			Access::clear_consent(patient.clone(), PATIENT, ConsentScope::Hospital(0)),
 			Error::<Test>::UnknownConsent
 		);
 		assert_noop!(
-			Access::clear_consent(RuntimeOrigin::signed(DOCTOR), ConsentScope::Department(1)),
-			Error::<Test>::NotPatient
+			Access::clear_consent(
+				RuntimeOrigin::signed(DOCTOR),
+				PATIENT,
+				ConsentScope::Doctor(LOW_DOCTOR)
+			),
+			Error::<Test>::NotRepresentative
 		);
-		for scope in
-			[ConsentScope::Department(0), ConsentScope::Department(1), ConsentScope::Doctor(DOCTOR)]
-		{
-			assert_ok!(Access::clear_consent(patient.clone(), scope));
+		for scope in [
+			ConsentScope::Doctor(LOW_DOCTOR),
+			ConsentScope::Doctor(DOCTOR_2),
+			ConsentScope::Doctor(DOCTOR),
+		] {
+			assert_ok!(Access::clear_consent(patient.clone(), PATIENT, scope));
 		}
 		assert!(!ConsentCount::<Test>::contains_key(PATIENT));
-		assert_noop!(
-			Access::set_consent_mode(RuntimeOrigin::signed(DOCTOR), ConsentMode::Explicit),
-			Error::<Test>::NotPatient
-		);
 		revoke_patient(PATIENT);
 		assert_noop!(
-			Access::set_consent_mode(patient, ConsentMode::Explicit),
+			Access::set_consent_mode(patient, PATIENT, ConsentMode::Implied),
 			Error::<Test>::NotPatient
 		);
 		// Every change was logged, and the chain verifies.

@@ -13,14 +13,18 @@ fn a_fulfilment_grants_the_matching_entries_only() {
 				patient: PATIENT,
 				doctor: DOCTOR,
 				hospital: 0,
-				emergency: false,
+				basis: BasisKind::PatientPresent,
 			}
 			.into(),
 		);
 		// Logged before anything was decided.
 		assert!(matches!(
 			record(PATIENT, 0).event,
-			AccessEvent::Requested { doctor: DOCTOR, emergency: false, .. }
+			AccessEvent::Requested {
+				doctor: DOCTOR,
+				basis: BasisRecord::PatientPresent { .. },
+				..
+			}
 		));
 		assert_eq!(Requests::<Test>::get(id).unwrap().expires_at, 1 + 10);
 
@@ -246,11 +250,14 @@ fn s2_tokens_carry_the_all_zero_patient() {
 			append(PATIENT_2, PROVIDER, ct, POLICY);
 		}
 		let id = NextRequestId::<Test>::get();
+		PresenceKeys::<Test>::insert(PATIENT_2, card().public().0);
+		let proof = presence_signed(&card(), DOCTOR, PATIENT_2, &search(), PURPOSE, 2, [2; 16]);
 		assert_ok!(Access::request_access(
 			RuntimeOrigin::signed(DOCTOR),
 			PATIENT_2,
 			search(),
-			purpose(),
+			PURPOSE,
+			Basis::PatientPresent(proof),
 			DELIVERY
 		));
 		let predicate = s2.department_query(&id_bits, &[3]).unwrap();

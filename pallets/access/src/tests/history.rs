@@ -20,7 +20,6 @@ fn readers_of_and_disclosures_list_the_grants() {
 			RuntimeOrigin::signed(ER_DOCTOR),
 			PATIENT,
 			records(&[0, 1]),
-			purpose(),
 			DELIVERY,
 			5
 		));
@@ -34,7 +33,7 @@ fn readers_of_and_disclosures_list_the_grants() {
 					doctor: DOCTOR,
 					hospital: 0,
 					at: 2,
-					emergency: false,
+					basis: BasisKind::PatientPresent,
 					access_seq: 1,
 				},
 				Reader {
@@ -42,7 +41,7 @@ fn readers_of_and_disclosures_list_the_grants() {
 					doctor: ER_DOCTOR,
 					hospital: 1,
 					at: 2,
-					emergency: true,
+					basis: BasisKind::BreakGlass,
 					access_seq: 5,
 				},
 			]
@@ -52,17 +51,18 @@ fn readers_of_and_disclosures_list_the_grants() {
 
 		let all = Access::disclosures(&PATIENT, 0, 100);
 		let lines: Vec<_> =
-			all.iter().map(|d| (d.request_id, d.seq, d.doctor, d.emergency)).collect();
+			all.iter().map(|d| (d.request_id, d.seq, d.doctor, d.purpose)).collect();
 		assert_eq!(
 			lines,
 			vec![
-				(search_id, 0, DOCTOR, false),
-				(search_id, 2, DOCTOR, false),
-				(named + 1, 0, ER_DOCTOR, true),
-				(named + 1, 1, ER_DOCTOR, true),
+				(search_id, 0, DOCTOR, PURPOSE),
+				(search_id, 2, DOCTOR, PURPOSE),
+				(named + 1, 0, ER_DOCTOR, Purpose::Emergency),
+				(named + 1, 1, ER_DOCTOR, Purpose::Emergency),
 			]
 		);
-		assert!(all.iter().all(|d| d.provider == Some(PROVIDER) && d.purpose == purpose()));
+		assert!(all.iter().all(|d| d.provider == Some(PROVIDER)));
+		assert_eq!(all[3].basis, BasisKind::BreakGlass);
 		// Paged by chain position: records 2 and 3 are LOW_DOCTOR's denied request.
 		assert!(Access::disclosures(&PATIENT, 2, 2).is_empty());
 		assert_eq!(Access::disclosures(&PATIENT, 5, 1).len(), 2);

@@ -1,9 +1,11 @@
 //! Unit tests of the access-record chain on the mock runtime (System and the access pallet
 //! over a test registry and EMR index), with real SHVE ciphertexts and tokens from
 //! `medchain-crypto`'s key service and the real host function (native). By topic:
-//! `requests` (named entries, request checks, the attribute contract), `fulfilment` (search),
-//! `consent`, `break_glass`, `history` (who read what), `chain` (tampering, pinned encodings)
-//! and `pruning`.
+//! `requests` (named entries, request checks, the attribute contract), `basis` (presence
+//! statements, the consent basis, a basis ending), `fulfilment` (search), `consent`,
+//! `break_glass` (rate limit, justification), `representatives` (guardians, delegates),
+//! `serve` (`may_serve`), `history` (who read what), `chain` (tampering, pinned encodings) and
+//! `pruning`.
 
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
@@ -12,22 +14,28 @@ use medchain_crypto::shve::{
 };
 use medchain_primitives::KeyServiceInfo;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use sp_core::Pair;
 use sp_runtime::{DispatchError, DispatchResult};
 
 use crate::{mock::*, *};
 
+mod basis;
 mod break_glass;
 mod chain;
 mod consent;
 mod fulfilment;
 mod history;
 mod pruning;
+mod representatives;
 mod requests;
+mod serve;
 
-const DOCTOR: u64 = 20; // hospital 0 (grade 12), title 3, department 3
-const LOW_DOCTOR: u64 = 21; // hospital 1 (grade 5), title 1, department 5
+const DOCTOR: u64 = 20; // hospital 0 (grade 12), title 3, `surgeon`
+const LOW_DOCTOR: u64 = 21; // hospital 1 (grade 5), title 1
 const ER_DOCTOR: u64 = 22; // hospital 1, title 1, `emergency`
-const DOCTOR_2: u64 = 23; // hospital 0, title 3, department 4
+const DOCTOR_2: u64 = 23; // hospital 0, title 3
+/// The seed of `PATIENT`'s card (presence key).
+const CARD: [u8; 32] = [0xca; 32];
 const PROVIDER: u64 = 30;
 const PROVIDER_2: u64 = 31;
 const PATIENT: u64 = 40;
@@ -112,10 +120,10 @@ fn append(patient: u64, provider: u64, ct: &ShveCiphertext, policy: &[u8]) -> Se
 fn setup() -> Fixture {
 	assert_eq!(register_hospital(12), 0);
 	assert_eq!(register_hospital(5), 1);
-	register_doctor(DOCTOR, 0, 3, 1 << 3, &[b"surgeon"]);
-	register_doctor(LOW_DOCTOR, 1, 1, 1 << 5, &[]);
-	register_doctor(ER_DOCTOR, 1, 1, 0, &[b"emergency"]);
-	register_doctor(DOCTOR_2, 0, 3, 1 << 4, &[]);
+	register_doctor(DOCTOR, 0, 3, &[b"surgeon"]);
+	register_doctor(LOW_DOCTOR, 1, 1, &[]);
+	register_doctor(ER_DOCTOR, 1, 1, &[b"emergency"]);
+	register_doctor(DOCTOR_2, 0, 3, &[]);
 	for provider in [PROVIDER, PROVIDER_2] {
 		register_provider(provider);
 	}
@@ -136,11 +144,57 @@ fn setup() -> Fixture {
 	}
 	let fixture = Fixture { ks, rng, schema, cts };
 	fixture.publish(1);
+	// The patient's card; registering it is not logged here so that tests count records from
+	// an empty access chain.
+	PresenceKeys::<Test>::insert(PATIENT, card().public().0);
+	PresenceKeys::<Test>::insert(PATIENT_2, card().public().0);
 	fixture
 }
 
-fn purpose() -> BoundedVec<u8, MaxPurposeLen> {
-	BoundedVec::truncate_from(b"treatment".to_vec())
+const PURPOSE: Purpose = Purpose::Treatment;
+
+/// `PATIENT`'s card.
+fn card() -> sp_core::ed25519::Pair {
+	<sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&CARD)
+}
+
+/// A presence proof `card` signs for `doctor` asking `target` of `patient` for `purpose`,
+/// valid until `not_after`, with `nonce`.
+fn presence_signed(
+	card: &sp_core::ed25519::Pair,
+	doctor: u64,
+	patient: u64,
+	target: &AccessTarget<Test>,
+	purpose: Purpose,
+	not_after: u64,
+	nonce: [u8; 16],
+) -> PresenceProof<Test> {
+	let statement =
+		Access::presence_statement(&doctor, &patient, target, purpose, not_after, nonce);
+	let signature = sp_core::Pair::sign(card, &statement.encode()).0;
+	PresenceProof { nonce, not_after, signature }
+}
+
+/// `PATIENT`'s card lets `doctor` ask `target` for [`PURPOSE`] now (a fresh nonce).
+fn presence(doctor: u64, target: &AccessTarget<Test>) -> Basis<Test> {
+	presence_for(doctor, PATIENT, target)
+}
+
+/// The card (the fixture gives `PATIENT` and `PATIENT_2` the same) of `patient` lets `doctor`
+/// ask `target` for [`PURPOSE`] now, with a fresh nonce.
+fn presence_for(doctor: u64, patient: u64, target: &AccessTarget<Test>) -> Basis<Test> {
+	let mut nonce = [0u8; 16];
+	nonce[..8].copy_from_slice(&NextRequestId::<Test>::get().to_le_bytes());
+	let not_after = System::block_number() + 2;
+	Basis::PatientPresent(presence_signed(
+		&card(),
+		doctor,
+		patient,
+		target,
+		PURPOSE,
+		not_after,
+		nonce,
+	))
 }
 
 /// What a token for search `request_id` must name: this chain and the query of [`search`].
@@ -157,24 +211,50 @@ fn scope(request_id: RequestId, expires_at: u32) -> TokenScope {
 const SEARCH_QUERY: [u8; 32] = [5; 32];
 
 fn search() -> AccessTarget<Test> {
-	AccessTarget::Search { query_hash: [5; 32] }
+	AccessTarget::Search { query_commitment: SEARCH_QUERY, all_records: false }
 }
 
 fn records(seqs: &[Seq]) -> AccessTarget<Test> {
 	AccessTarget::Records(BoundedVec::try_from(seqs.to_vec()).expect("within MaxRecordsPerRequest"))
 }
 
-/// `doctor` asks for `PATIENT`'s records; returns the request id.
+/// `doctor` asks for `PATIENT`'s records, the patient present; returns the request id.
 fn request(doctor: u64, target: AccessTarget<Test>) -> RequestId {
 	let id = NextRequestId::<Test>::get();
+	let basis = presence(doctor, &target);
 	assert_ok!(Access::request_access(
 		RuntimeOrigin::signed(doctor),
 		PATIENT,
 		target,
-		purpose(),
+		PURPOSE,
+		basis,
 		DELIVERY
 	));
 	id
+}
+
+/// `doctor` asks for `PATIENT`'s records on a consent basis.
+fn ask_on_consent(doctor: u64, target: AccessTarget<Test>) -> DispatchResult {
+	Access::request_access(
+		RuntimeOrigin::signed(doctor),
+		PATIENT,
+		target,
+		PURPOSE,
+		Basis::Consent,
+		DELIVERY,
+	)
+}
+
+/// `who` (the patient, a guardian or a delegate) sets `PATIENT`'s consent for `scope`.
+fn consent(who: u64, scope: ConsentScope<Test>, granted: bool, expires_at: Option<u64>) {
+	assert_ok!(Access::set_consent(
+		RuntimeOrigin::signed(who),
+		PATIENT,
+		scope,
+		granted,
+		None,
+		expires_at
+	));
 }
 
 fn record(patient: u64, seq: Seq) -> AccessRecord<Test> {

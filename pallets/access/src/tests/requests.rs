@@ -7,16 +7,23 @@ use medchain_primitives::DoctorRegistry;
 fn named_entries_are_decided_at_once() {
 	run(|| {
 		setup();
-		let id = request(DOCTOR, records(&[2, 0, 9]));
-		assert!(matches!(record(PATIENT, 0).event, AccessEvent::Requested { .. }));
-		assert_eq!(
-			last_decisions(),
-			vec![
-				(2, Decision::Granted),
-				(0, Decision::Granted),
-				(9, Decision::Denied(DenialReason::UnknownEntry)),
-			]
+		// Entries that do not exist are refused before anything is written.
+		let target = records(&[2, 0, 9]);
+		let basis = presence(DOCTOR, &target);
+		assert_noop!(
+			Access::request_access(
+				RuntimeOrigin::signed(DOCTOR),
+				PATIENT,
+				target,
+				PURPOSE,
+				basis,
+				DELIVERY
+			),
+			Error::<Test>::UnknownRecord
 		);
+		let id = request(DOCTOR, records(&[2, 0]));
+		assert!(matches!(record(PATIENT, 0).event, AccessEvent::Requested { .. }));
+		assert_eq!(last_decisions(), vec![(2, Decision::Granted), (0, Decision::Granted)]);
 		assert!(matches!(record(PATIENT, 1).event, AccessEvent::Decided { provider: None, .. }));
 		System::assert_last_event(
 			Event::AccessDecided {
@@ -25,7 +32,7 @@ fn named_entries_are_decided_at_once() {
 				provider: None,
 				access_seq: 1,
 				granted: 2,
-				denied: 1,
+				denied: 0,
 			}
 			.into(),
 		);
@@ -66,10 +73,25 @@ fn request_errors() {
 	run(|| {
 		setup();
 		let ask = |who: u64, patient: u64, target: AccessTarget<Test>| {
-			Access::request_access(RuntimeOrigin::signed(who), patient, target, purpose(), DELIVERY)
+			let basis = presence_for(who, patient, &target);
+			Access::request_access(
+				RuntimeOrigin::signed(who),
+				patient,
+				target,
+				PURPOSE,
+				basis,
+				DELIVERY,
+			)
 		};
 		assert_noop!(
-			Access::request_access(RuntimeOrigin::none(), PATIENT, search(), purpose(), DELIVERY),
+			Access::request_access(
+				RuntimeOrigin::none(),
+				PATIENT,
+				search(),
+				PURPOSE,
+				Basis::Consent,
+				DELIVERY
+			),
 			DispatchError::BadOrigin
 		);
 		assert_noop!(ask(PATIENT, PATIENT, search()), Error::<Test>::NotDoctor);
@@ -107,7 +129,6 @@ fn the_attribute_set() {
 			DOCTOR,
 			0,
 			3,
-			1 << 3,
 			&[
 				b"surgeon",
 				b"grade>=14",

@@ -1,0 +1,148 @@
+//! Who acts for a patient: the patient, the guardian the registrar records for a patient who
+//! cannot act, and the delegates a patient names (no staff role, always expiring, never naming
+//! delegates themselves). Every act is logged to the patient's access chain with who acted.
+//!
+//! A lost card: the patient's account is recovered through `pallet-recovery` (social recovery
+//! by the patient's chosen friends, e.g. the guardian); the recovered account acts as the
+//! patient through `as_recovered` and registers the new card's presence key. The history stays
+//! with the account, which never changes.
+
+use frame_support::{ensure, pallet_prelude::Get, traits::DefensiveSaturating};
+use frame_system::ensure_signed;
+use medchain_primitives::{PatientRegistry, StaffRegistry};
+use sp_runtime::{DispatchError, DispatchResult, Saturating};
+
+use crate::{
+	decision::account_bytes, AccessEvent, Actor, Config, DelegateCount, Delegates, Error, Event,
+	Guardians, Pallet, PresenceKeys, Representing,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Who the signer of `origin` is for `patient` (an active patient): the patient, their
+	/// guardian, or a delegate whose delegation has not ended.
+	pub(crate) fn ensure_actor(
+		origin: T::RuntimeOrigin,
+		patient: &T::AccountId,
+	) -> Result<Actor<T>, DispatchError> {
+		let signer = ensure_signed(origin)?;
+		ensure!(T::Patients::is_active_patient(patient), Error::<T>::NotPatient);
+		if signer == *patient {
+			return Ok(Actor::Patient);
+		}
+		if Guardians::<T>::get(patient).as_ref() == Some(&signer) {
+			return Ok(Actor::Guardian(signer));
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		match Delegates::<T>::get(patient, &signer) {
+			Some(until) if now <= until => Ok(Actor::Delegate(signer)),
+			_ => Err(Error::<T>::NotRepresentative.into()),
+		}
+	}
+
+	/// Whether `who` is currently anybody's guardian or delegate (what the runtime's feeless
+	/// admission asks of an account that holds no registry role).
+	pub fn is_representative(who: &T::AccountId) -> bool {
+		Representing::<T>::get(who) > 0
+	}
+
+	/// Sets or removes `patient`'s presence key.
+	pub(crate) fn do_set_presence_key(
+		patient: T::AccountId,
+		by: Actor<T>,
+		key: Option<[u8; 32]>,
+	) -> DispatchResult {
+		ensure!(!matches!(by, Actor::Delegate(_)), Error::<T>::NotRepresentative);
+		if let Some(key) = key {
+			// Separate from the account key, so the card can never sign the patient's
+			// transactions.
+			ensure!(key != account_bytes(&patient), Error::<T>::PresenceKeyIsAccountKey);
+			PresenceKeys::<T>::insert(&patient, key);
+		} else {
+			PresenceKeys::<T>::remove(&patient);
+		}
+		Self::append(&patient, None, AccessEvent::PresenceKeySet { by, key })?;
+		Self::deposit_event(Event::PresenceKeySet { patient, key });
+		Ok(())
+	}
+
+	/// Names (or renews) a delegate of `patient` until `until`.
+	pub(crate) fn do_add_delegate(
+		patient: T::AccountId,
+		by: Actor<T>,
+		delegate: T::AccountId,
+		until: frame_system::pallet_prelude::BlockNumberFor<T>,
+	) -> DispatchResult {
+		ensure!(!matches!(by, Actor::Delegate(_)), Error::<T>::DelegateCannotDelegate);
+		ensure!(delegate != patient, Error::<T>::SelfRepresentation);
+		ensure!(!T::Staff::holds_staff_role(&delegate), Error::<T>::DelegateHoldsRole);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			until >= now && until <= now.saturating_add(T::MaxDelegation::get()),
+			Error::<T>::InvalidDelegation
+		);
+		if !Delegates::<T>::contains_key(&patient, &delegate) {
+			ensure!(
+				DelegateCount::<T>::get(&patient) < T::MaxDelegatesPerPatient::get(),
+				Error::<T>::TooManyDelegates
+			);
+			DelegateCount::<T>::mutate(&patient, |count| count.defensive_saturating_inc());
+			Representing::<T>::mutate(&delegate, |count| *count = count.saturating_add(1));
+		}
+		Delegates::<T>::insert(&patient, &delegate, until);
+		Self::append(
+			&patient,
+			None,
+			AccessEvent::DelegateChanged { by, delegate: delegate.clone(), until: Some(until) },
+		)?;
+		Self::deposit_event(Event::DelegateAdded { patient, delegate, until });
+		Ok(())
+	}
+
+	/// Ends `delegate`'s delegation for `patient`.
+	pub(crate) fn do_remove_delegate(
+		patient: T::AccountId,
+		by: Actor<T>,
+		delegate: T::AccountId,
+	) -> DispatchResult {
+		ensure!(Delegates::<T>::take(&patient, &delegate).is_some(), Error::<T>::UnknownDelegate);
+		DelegateCount::<T>::mutate_exists(&patient, |count| {
+			let left = count.unwrap_or_default().saturating_sub(1);
+			*count = (left > 0).then_some(left);
+		});
+		Self::stop_representing(&delegate);
+		Self::append(
+			&patient,
+			None,
+			AccessEvent::DelegateChanged { by, delegate: delegate.clone(), until: None },
+		)?;
+		Self::deposit_event(Event::DelegateRemoved { patient, delegate });
+		Ok(())
+	}
+
+	/// Records or removes `patient`'s guardian.
+	pub(crate) fn do_set_guardian(
+		patient: T::AccountId,
+		guardian: Option<T::AccountId>,
+	) -> DispatchResult {
+		ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
+		ensure!(guardian.as_ref() != Some(&patient), Error::<T>::SelfRepresentation);
+		if let Some(old) = Guardians::<T>::take(&patient) {
+			Self::stop_representing(&old);
+		}
+		if let Some(new) = &guardian {
+			Guardians::<T>::insert(&patient, new);
+			Representing::<T>::mutate(new, |count| *count = count.saturating_add(1));
+		}
+		Self::append(&patient, None, AccessEvent::GuardianSet { guardian: guardian.clone() })?;
+		Self::deposit_event(Event::GuardianSet { patient, guardian });
+		Ok(())
+	}
+
+	/// Counts one representation of `who` less.
+	fn stop_representing(who: &T::AccountId) {
+		Representing::<T>::mutate_exists(who, |count| {
+			let left = count.unwrap_or_default().saturating_sub(1);
+			*count = (left > 0).then_some(left);
+		});
+	}
+}

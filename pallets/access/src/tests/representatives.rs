@@ -1,0 +1,146 @@
+//! Guardians and delegates: who may act for a patient, and every act names them.
+
+use super::*;
+
+const GUARDIAN: u64 = 50;
+const DELEGATE: u64 = 51;
+
+#[test]
+fn a_delegate_acts_and_is_named_and_an_expired_one_cannot() {
+	run(|| {
+		setup();
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, DELEGATE, 20));
+		System::assert_last_event(
+			Event::DelegateAdded { patient: PATIENT, delegate: DELEGATE, until: 20 }.into(),
+		);
+		assert!(Access::is_representative(&DELEGATE));
+		consent(DELEGATE, ConsentScope::Doctor(DOCTOR), true, None);
+		assert_eq!(
+			record(PATIENT, 1).event,
+			AccessEvent::ConsentChanged {
+				by: Actor::Delegate(DELEGATE),
+				scope: Some(ConsentScope::Doctor(DOCTOR)),
+				change: ConsentChange::Set { granted: true, purpose: None, expires_at: None },
+			}
+		);
+		assert_ok!(ask_on_consent(DOCTOR, records(&[0])));
+		// A delegate names no delegates and registers no presence key.
+		assert_noop!(
+			Access::add_delegate(RuntimeOrigin::signed(DELEGATE), PATIENT, 52, 20),
+			Error::<Test>::DelegateCannotDelegate
+		);
+		assert_noop!(
+			Access::set_presence_key(RuntimeOrigin::signed(DELEGATE), PATIENT, Some([3; 32])),
+			Error::<Test>::NotRepresentative
+		);
+		// Past the delegation's end, the delegate cannot act.
+		System::set_block_number(21);
+		assert_noop!(
+			Access::set_consent(
+				RuntimeOrigin::signed(DELEGATE),
+				PATIENT,
+				ConsentScope::Doctor(DOCTOR),
+				false,
+				None,
+				None
+			),
+			Error::<Test>::NotRepresentative
+		);
+		// The delegate steps down (expired or not).
+		assert_ok!(Access::remove_delegate(RuntimeOrigin::signed(DELEGATE), PATIENT, DELEGATE));
+		assert!(!Access::is_representative(&DELEGATE));
+		assert_eq!(
+			record(PATIENT, AccessLength::<Test>::get(PATIENT) - 1).event,
+			AccessEvent::DelegateChanged {
+				by: Actor::Delegate(DELEGATE),
+				delegate: DELEGATE,
+				until: None
+			}
+		);
+	});
+}
+
+#[test]
+fn delegations_are_bounded_and_exclude_staff() {
+	run(|| {
+		setup();
+		let add = |who: u64, delegate: u64, until: u64| {
+			Access::add_delegate(RuntimeOrigin::signed(who), PATIENT, delegate, until)
+		};
+		assert_noop!(add(PATIENT, DOCTOR, 20), Error::<Test>::DelegateHoldsRole);
+		assert_noop!(add(PATIENT, PROVIDER, 20), Error::<Test>::DelegateHoldsRole);
+		assert_noop!(add(PATIENT, PATIENT, 20), Error::<Test>::SelfRepresentation);
+		// MaxDelegation = 100 blocks ahead of block 1.
+		assert_noop!(add(PATIENT, DELEGATE, 102), Error::<Test>::InvalidDelegation);
+		assert_noop!(add(PATIENT, DELEGATE, 0), Error::<Test>::InvalidDelegation);
+		assert_noop!(add(DOCTOR, DELEGATE, 20), Error::<Test>::NotRepresentative);
+		assert_ok!(add(PATIENT, DELEGATE, 101));
+		assert_ok!(add(PATIENT, 52, 10));
+		// Renewing needs no room; a third does (MaxDelegatesPerPatient = 2).
+		assert_ok!(add(PATIENT, 52, 30));
+		assert_eq!(Delegates::<Test>::get(PATIENT, 52), Some(30));
+		assert_noop!(add(PATIENT, 53, 20), Error::<Test>::TooManyDelegates);
+		assert_noop!(
+			Access::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, 53),
+			Error::<Test>::UnknownDelegate
+		);
+		assert_ok!(Access::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, 52));
+		assert_ok!(add(PATIENT, 53, 20));
+		assert_eq!(DelegateCount::<Test>::get(PATIENT), 2);
+	});
+}
+
+#[test]
+fn the_registrar_records_a_guardian_who_acts_for_the_patient() {
+	run(|| {
+		setup();
+		assert_noop!(
+			Access::set_guardian(RuntimeOrigin::signed(PATIENT), PATIENT, Some(GUARDIAN)),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Access::set_guardian(RuntimeOrigin::root(), NOBODY, Some(GUARDIAN)),
+			Error::<Test>::UnknownPatient
+		);
+		assert_noop!(
+			Access::set_guardian(RuntimeOrigin::root(), PATIENT, Some(PATIENT)),
+			Error::<Test>::SelfRepresentation
+		);
+		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, Some(GUARDIAN)));
+		System::assert_last_event(
+			Event::GuardianSet { patient: PATIENT, guardian: Some(GUARDIAN) }.into(),
+		);
+		assert_eq!(record(PATIENT, 0).event, AccessEvent::GuardianSet { guardian: Some(GUARDIAN) });
+		// The guardian registers a new card, names a delegate and consents, each named.
+		assert_ok!(Access::set_presence_key(
+			RuntimeOrigin::signed(GUARDIAN),
+			PATIENT,
+			Some([4; 32])
+		));
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(GUARDIAN), PATIENT, DELEGATE, 9));
+		consent(GUARDIAN, ConsentScope::Hospital(0), true, None);
+		let actors: Vec<_> = (1..4)
+			.map(|seq| match record(PATIENT, seq).event {
+				AccessEvent::PresenceKeySet { by, .. }
+				| AccessEvent::DelegateChanged { by, .. }
+				| AccessEvent::ConsentChanged { by, .. } => by,
+				other => panic!("unexpected record {other:?}"),
+			})
+			.collect();
+		assert_eq!(actors, vec![Actor::Guardian(GUARDIAN); 3]);
+		assert_ok!(ask_on_consent(DOCTOR, records(&[0])));
+		// Replaced by the registrar, the old guardian can no longer act.
+		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, Some(52)));
+		assert!(!Access::is_representative(&GUARDIAN));
+		assert_noop!(
+			Access::set_consent_mode(
+				RuntimeOrigin::signed(GUARDIAN),
+				PATIENT,
+				ConsentMode::Implied
+			),
+			Error::<Test>::NotRepresentative
+		);
+		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, None));
+		assert!(!Guardians::<Test>::contains_key(PATIENT));
+	});
+}
