@@ -1,12 +1,13 @@
 //! Benchmarks of the access-record chain, each call in its worst case, and the
 //! [`BenchmarkHelper`] through which the runtime sets up the other pallets' state they need.
 //!
-//! Common worst case of decisions: a doctor of the highest title with every department and the
-//! most (longest) registry attributes, a key epoch in force, a patient in explicit consent mode
-//! with a grant covering the doctor (so every consent scope is read and every entry granted), and
-//! entries whose policy is the longest valid policy text that fits `MaxPolicyLen` (up to 47
-//! leaves of 60 characters, the parser's and evaluator's bounds), satisfied only by its last
-//! branch.
+//! Common worst case of decisions: a doctor of the highest title with the most (longest)
+//! registry attributes, a key epoch in force, requests on the patient-present basis (an ed25519
+//! verification, a key read and a nonce read and write, heavier than a consent basis's two
+//! reads), and entries whose policy is the longest valid policy text that fits `MaxPolicyLen`
+//! (up to 47 leaves of 60 characters, the parser's and evaluator's bounds), satisfied only by
+//! its last branch. Fulfilment re-checks the basis: there, a consent basis (the patient's
+//! grant of the doctor with a purpose, read again) is the heavier one.
 //!
 //! `fulfil_search(n)`: the provider hosts `n` entries and claims all of them to match, so each
 //! is decided and granted. The token is a real ed25519 signature by a key in the benchmark
@@ -24,13 +25,17 @@ use super::*;
 use alloc::{string::String, vec, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	weights::Weight,
+	BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use medchain_crypto::shve::{
 	ShveCiphertext, ShveTokenBody, SignedToken, MAX_SHVE_LEN, SCHEMA_DEPARTMENTS,
 	TOKEN_SIGNING_CONTEXT,
 };
-use medchain_primitives::{DepartmentSet, HospitalId, Seq};
+use medchain_primitives::{HospitalId, Seq};
 use sp_core::{crypto::KeyTypeId, ed25519};
 use sp_runtime::Saturating;
 
@@ -44,7 +49,6 @@ pub trait BenchmarkHelper<AccountId> {
 		doctor: &AccountId,
 		hospital: HospitalId,
 		title: u8,
-		departments: DepartmentSet,
 		attributes: Vec<Vec<u8>>,
 	);
 	/// Registers `provider` as an active storage provider operated by no hospital.
@@ -70,15 +74,13 @@ pub trait BenchmarkHelper<AccountId> {
 
 /// Key type of the benchmark's token-signing key in the keystore.
 const TOKEN_KEY_TYPE: KeyTypeId = KeyTypeId(*b"mdtk");
+/// Key type of the benchmark patient's card (presence key) in the keystore.
+const CARD_KEY_TYPE: KeyTypeId = KeyTypeId(*b"mdcd");
 
 /// AES-128 of the zero block under the all-zero key (FIPS-197 known answer).
 const AES_ZERO_OF_ZERO: [u8; 16] = [
 	0x66, 0xe9, 0x4b, 0xd4, 0xef, 0x8a, 0x2c, 0x3b, 0x88, 0x4c, 0xfa, 0x59, 0xca, 0x34, 0x2b, 0x2e,
 ];
-
-fn full<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
-	BoundedVec::truncate_from(vec![byte; S::get() as usize])
-}
 
 /// The actors of every benchmark.
 struct Actors<T: Config> {
@@ -88,7 +90,7 @@ struct Actors<T: Config> {
 	patient: T::AccountId,
 }
 
-/// A grade-14 hospital, a title-4 doctor with every department and the most registry
+/// A grade-14 hospital, a title-4 doctor with the most registry
 /// attributes of the longest length (`emergency` first), a provider, a patient and key
 /// epoch 0.
 fn actors<T: Config>() -> Actors<T> {
@@ -105,28 +107,60 @@ fn actors<T: Config>() -> Actors<T> {
 		}
 		attributes.push(attribute);
 	}
-	let departments: DepartmentSet = (1u64 << MAX_DEPARTMENTS).saturating_sub(1);
-	T::BenchmarkHelper::register_doctor(&doctor, hospital, 4, departments, attributes);
+	T::BenchmarkHelper::register_doctor(&doctor, hospital, 4, attributes);
 	T::BenchmarkHelper::register_provider(&provider);
 	T::BenchmarkHelper::register_patient(&patient);
 	T::BenchmarkHelper::start_key_epoch();
 	Actors { hospital, doctor, provider, patient }
 }
 
-/// Explicit consent mode with a grant covering the doctor through their last department, so a
-/// decision reads every consent scope.
-fn explicit_consent<T: Config>(patient: &T::AccountId) -> Result<(), BenchmarkError> {
-	let last = u8::try_from(MAX_DEPARTMENTS.saturating_sub(1))
-		.map_err(|_| BenchmarkError::Stop("department out of range"))?;
-	Pallet::<T>::set_consent_mode(RawOrigin::Signed(patient.clone()).into(), ConsentMode::Explicit)
-		.map_err(|_| BenchmarkError::Stop("consent mode failed"))?;
+/// The patient's grant of the doctor for [`Purpose::Treatment`] (the default mode is explicit,
+/// so a consent basis reads both scopes and the grant's purpose).
+fn consent_grant<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
 	Pallet::<T>::set_consent(
-		RawOrigin::Signed(patient.clone()).into(),
-		ConsentScope::Department(last),
+		RawOrigin::Signed(a.patient.clone()).into(),
+		a.patient.clone(),
+		ConsentScope::Doctor(a.doctor.clone()),
 		true,
+		Some(Purpose::Treatment),
 		None,
 	)
 	.map_err(|_| BenchmarkError::Stop("consent failed"))
+}
+
+/// The patient's card in the keystore, registered as their presence key, signs a presence
+/// statement for the doctor asking `target` now.
+fn presence<T: Config>(a: &Actors<T>, target: &AccessTarget<T>) -> Result<Basis<T>, BenchmarkError> {
+	let card = sp_io::crypto::ed25519_generate(CARD_KEY_TYPE, Some(b"//medchain-benchmark-card".to_vec()));
+	PresenceKeys::<T>::insert(&a.patient, card.0);
+	let not_after = frame_system::Pallet::<T>::block_number()
+		.saturating_add(<T as Config>::MaxPresenceValidity::get());
+	let nonce = [7; 16];
+	let statement = Pallet::<T>::presence_statement(
+		&a.doctor,
+		&a.patient,
+		target,
+		Purpose::Treatment,
+		not_after,
+		nonce,
+	);
+	let signature = sp_io::crypto::ed25519_sign(CARD_KEY_TYPE, &card, &statement.encode())
+		.ok_or(BenchmarkError::Stop("keystore could not sign"))?;
+	Ok(Basis::PatientPresent(PresenceProof { nonce, not_after, signature: signature.0 }))
+}
+
+/// A search request on a consent basis (request 0).
+fn consent_search<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
+	consent_grant::<T>(a)?;
+	Pallet::<T>::request_access(
+		RawOrigin::Signed(a.doctor.clone()).into(),
+		a.patient.clone(),
+		target::<T>(0),
+		Purpose::Treatment,
+		Basis::Consent,
+		[9; 32],
+	)
+	.map_err(|_| BenchmarkError::Stop("request failed").into())
 }
 
 /// A filler policy leaf of 60 characters that no doctor holds.
@@ -251,7 +285,7 @@ fn signed_token<T: Config>(
 /// The records target naming entries `0..r`, or a search for `r = 0`.
 fn target<T: Config>(r: u32) -> AccessTarget<T> {
 	if r == 0 {
-		AccessTarget::Search { query_hash: SEARCH_QUERY }
+		AccessTarget::Search { query_commitment: SEARCH_QUERY, all_records: false }
 	} else {
 		AccessTarget::Records(BoundedVec::truncate_from((0..r).collect::<Vec<_>>()))
 	}
@@ -267,13 +301,14 @@ mod benchmarks {
 	) -> Result<(), BenchmarkError> {
 		let a = actors::<T>();
 		host_entries::<T>(&a, r)?;
-		explicit_consent::<T>(&a.patient)?;
+		let basis = presence::<T>(&a, &target::<T>(r))?;
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(a.doctor.clone()),
 			a.patient.clone(),
 			target::<T>(r),
-			full::<T::MaxPurposeLen>(b'p'),
+			Purpose::Treatment,
+			basis,
 			[9; 32],
 		);
 		assert!(Requests::<T>::contains_key(0));
@@ -288,15 +323,7 @@ mod benchmarks {
 		let a = actors::<T>();
 		let key = token_key::<T>()?;
 		let ciphertexts = host_entries::<T>(&a, n)?;
-		explicit_consent::<T>(&a.patient)?;
-		Pallet::<T>::request_access(
-			RawOrigin::Signed(a.doctor.clone()).into(),
-			a.patient.clone(),
-			target::<T>(0),
-			full::<T::MaxPurposeLen>(b'p'),
-			[9; 32],
-		)
-		.map_err(|_| BenchmarkError::Stop("request failed"))?;
+		consent_search::<T>(&a)?;
 		let token = signed_token::<T>(&key, &a.patient, 0)?;
 		let claims: ClaimsOf<T> = BoundedVec::truncate_from(
 			ciphertexts.into_iter().map(|c| (c, true)).collect::<Vec<_>>(),
@@ -314,18 +341,10 @@ mod benchmarks {
 	) -> Result<(), BenchmarkError> {
 		let a = actors::<T>();
 		host_entries::<T>(&a, r)?;
-		explicit_consent::<T>(&a.patient)?;
 		let duration = <T as Config>::MaxBreakGlassDuration::get();
 		#[extrinsic_call]
-		_(
-			RawOrigin::Signed(a.doctor.clone()),
-			a.patient.clone(),
-			target::<T>(r),
-			full::<T::MaxPurposeLen>(b'p'),
-			[9; 32],
-			duration,
-		);
-		assert!(Requests::<T>::get(0).is_some_and(|request| request.emergency));
+		_(RawOrigin::Signed(a.doctor.clone()), a.patient.clone(), target::<T>(r), [9; 32], duration);
+		assert!(Requests::<T>::get(0).is_some_and(|request| request.emergency()));
 		assert_eq!(Grants::<T>::iter_prefix(0).count() as u32, r);
 		Ok(())
 	}
@@ -341,13 +360,20 @@ mod benchmarks {
 			Consents::<T>::insert(
 				&a.patient,
 				ConsentScope::Doctor(account("consented", i, 0)),
-				Consent { granted: false, expires_at: Some(now) },
+				Consent { granted: false, purpose: None, expires_at: Some(now) },
 			);
 		}
 		ConsentCount::<T>::insert(&a.patient, max);
 		frame_system::Pallet::<T>::set_block_number(now.saturating_add(1u32.into()));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(a.patient.clone()), ConsentScope::Hospital(a.hospital), true, None);
+		_(
+			RawOrigin::Signed(a.patient.clone()),
+			a.patient.clone(),
+			ConsentScope::Hospital(a.hospital),
+			true,
+			Some(Purpose::Treatment),
+			None,
+		);
 		assert_eq!(ConsentCount::<T>::get(&a.patient), 1);
 		Ok(())
 	}
@@ -358,13 +384,15 @@ mod benchmarks {
 		let scope = ConsentScope::<T>::Doctor(a.doctor.clone());
 		Pallet::<T>::set_consent(
 			RawOrigin::Signed(a.patient.clone()).into(),
+			a.patient.clone(),
 			scope.clone(),
 			false,
+			None,
 			None,
 		)
 		.map_err(|_| BenchmarkError::Stop("consent failed"))?;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(a.patient.clone()), scope);
+		_(RawOrigin::Signed(a.patient.clone()), a.patient.clone(), scope);
 		assert_eq!(ConsentCount::<T>::get(&a.patient), 0);
 		Ok(())
 	}
@@ -373,8 +401,8 @@ mod benchmarks {
 	fn set_consent_mode() -> Result<(), BenchmarkError> {
 		let a = actors::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(a.patient.clone()), ConsentMode::Explicit);
-		assert_eq!(ConsentModes::<T>::get(&a.patient), ConsentMode::Explicit);
+		_(RawOrigin::Signed(a.patient.clone()), a.patient.clone(), ConsentMode::Implied);
+		assert_eq!(ConsentModes::<T>::get(&a.patient), ConsentMode::Implied);
 		Ok(())
 	}
 
@@ -382,14 +410,7 @@ mod benchmarks {
 	#[benchmark]
 	fn prune_request(n: Linear<0, { Pallet::<T>::prune_limit() }>) -> Result<(), BenchmarkError> {
 		let a = actors::<T>();
-		Pallet::<T>::request_access(
-			RawOrigin::Signed(a.doctor.clone()).into(),
-			a.patient.clone(),
-			target::<T>(0),
-			full::<T::MaxPurposeLen>(b'p'),
-			[9; 32],
-		)
-		.map_err(|_| BenchmarkError::Stop("request failed"))?;
+		consent_search::<T>(&a)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let expires_at = now.saturating_add(<T as Config>::RequestLifetime::get());
 		for seq in 0..n {
@@ -412,6 +433,129 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(a.doctor.clone()), 0);
 		assert!(!Requests::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// Replacing a registered key.
+	#[benchmark]
+	fn set_presence_key() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		PresenceKeys::<T>::insert(&a.patient, [1; 32]);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.patient.clone()), a.patient.clone(), Some([2; 32]));
+		assert_eq!(PresenceKeys::<T>::get(&a.patient), Some([2; 32]));
+		Ok(())
+	}
+
+	/// A new delegate, named by the guardian (the longest origin check).
+	#[benchmark]
+	fn add_delegate() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		let guardian: T::AccountId = account("guardian", 0, 0);
+		let delegate: T::AccountId = account("delegate", 0, 0);
+		Pallet::<T>::set_guardian(
+			T::RegistrarOrigin::try_successful_origin()
+				.map_err(|_| BenchmarkError::Weightless)?,
+			a.patient.clone(),
+			Some(guardian.clone()),
+		)
+		.map_err(|_| BenchmarkError::Stop("guardian failed"))?;
+		let until = frame_system::Pallet::<T>::block_number()
+			.saturating_add(<T as Config>::MaxDelegation::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(guardian), a.patient.clone(), delegate.clone(), until);
+		assert_eq!(Delegates::<T>::get(&a.patient, &delegate), Some(until));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_delegate() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		let delegate: T::AccountId = account("delegate", 0, 0);
+		let until = frame_system::Pallet::<T>::block_number()
+			.saturating_add(<T as Config>::MaxDelegation::get());
+		Pallet::<T>::add_delegate(
+			RawOrigin::Signed(a.patient.clone()).into(),
+			a.patient.clone(),
+			delegate.clone(),
+			until,
+		)
+		.map_err(|_| BenchmarkError::Stop("delegate failed"))?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.patient.clone()), a.patient.clone(), delegate.clone());
+		assert!(!Delegates::<T>::contains_key(&a.patient, &delegate));
+		Ok(())
+	}
+
+	/// Replacing a guardian.
+	#[benchmark]
+	fn set_guardian() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		Pallet::<T>::set_guardian(origin.clone(), a.patient.clone(), Some(account("old", 0, 0)))
+			.map_err(|_| BenchmarkError::Stop("guardian failed"))?;
+		let guardian: T::AccountId = account("guardian", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, a.patient.clone(), Some(guardian.clone()));
+		assert_eq!(Guardians::<T>::get(&a.patient), Some(guardian));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn justify_break_glass() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		Pallet::<T>::break_glass(
+			RawOrigin::Signed(a.doctor.clone()).into(),
+			a.patient.clone(),
+			target::<T>(0),
+			[9; 32],
+			<T as Config>::MaxBreakGlassDuration::get(),
+		)
+		.map_err(|_| BenchmarkError::Stop("break-glass failed"))?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(a.doctor.clone()), 0, [3; 32]);
+		assert!(!JustificationDue::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// `on_idle` removing one expired presence nonce (and the step to its block).
+	#[benchmark]
+	fn sweep_nonce() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		let now = frame_system::Pallet::<T>::block_number();
+		PresenceNonces::<T>::insert(now, (a.patient.clone(), [1u8; 16]), ());
+		SweepCursor::<T>::put(now);
+		let later = now.saturating_add(1u32.into());
+		#[block]
+		{
+			Pallet::<T>::sweep(later, Weight::MAX);
+		}
+		assert_eq!(PresenceNonces::<T>::iter().count(), 0);
+		Ok(())
+	}
+
+	/// `on_idle` alerting one overdue justification (and the step to its block).
+	#[benchmark]
+	fn sweep_overdue() -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		Pallet::<T>::break_glass(
+			RawOrigin::Signed(a.doctor.clone()).into(),
+			a.patient.clone(),
+			target::<T>(0),
+			[9; 32],
+			<T as Config>::MaxBreakGlassDuration::get(),
+		)
+		.map_err(|_| BenchmarkError::Stop("break-glass failed"))?;
+		let (due, _, _) =
+			JustificationDue::<T>::get(0).ok_or(BenchmarkError::Stop("not awaited"))?;
+		SweepCursor::<T>::put(due);
+		let later = due.saturating_add(1u32.into());
+		#[block]
+		{
+			Pallet::<T>::sweep(later, Weight::MAX);
+		}
+		assert!(!JustificationDue::<T>::contains_key(0));
 		Ok(())
 	}
 

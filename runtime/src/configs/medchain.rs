@@ -49,12 +49,23 @@ parameter_types! {
 	/// Feeless transactions per registered actor per block: a record service appending 1,000
 	/// records a second in batches of 256 needs 8 per 2-second block.
 	pub const MaxFeelessPerBlock: u32 = 32;
-	/// A purpose text of an access request.
-	pub const MaxPurposeLen: u32 = 256;
 	/// Entries one explicit access request may name.
 	pub const MaxRecordsPerRequest: u32 = 64;
-	/// Consents a patient may hold (hospitals, doctors, departments).
+	/// Consents a patient may hold (hospitals, doctors).
 	pub const MaxConsentsPerPatient: u32 = 64;
+	/// Delegates a patient may name at once.
+	pub const MaxDelegatesPerPatient: u32 = 8;
+	/// A delegation lasts at most 90 days of 2-second blocks.
+	pub const MaxDelegation: BlockNumber = 90 * 43_200;
+	/// A presence statement counts for at most 10 minutes after the card signed it.
+	pub const MaxPresenceValidity: BlockNumber = 300;
+	/// The break-glass rate limit: at most 3 requests per doctor per 24 hours.
+	pub const BreakGlassRateWindow: BlockNumber = 43_200;
+	pub const MaxBreakGlassPerWindow: u32 = 3;
+	/// A break-glass request must be justified within 72 hours.
+	pub const JustificationPeriod: BlockNumber = 3 * 43_200;
+	/// `on_idle` handles at most 64 expired nonces or overdue justifications per block.
+	pub const MaxSweepPerBlock: u32 = 64;
 	/// A search request must be fulfilled within 10 minutes of 2-second blocks.
 	pub const RequestLifetime: BlockNumber = 300;
 	/// Break-glass access lasts at most 24 hours.
@@ -98,15 +109,23 @@ impl pallet_medchain_access::Config for Runtime {
 	type Patients = Registry;
 	type Providers = Registry;
 	type Hospitals = Registry;
+	type Staff = Registry;
 	type KeyService = Registry;
 	type Emr = Emr;
+	type RegistrarOrigin = RegistrarOrigin;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
-	type MaxPurposeLen = MaxPurposeLen;
 	type MaxRecordsPerRequest = MaxRecordsPerRequest;
 	type MaxConsentsPerPatient = MaxConsentsPerPatient;
+	type MaxDelegatesPerPatient = MaxDelegatesPerPatient;
+	type MaxDelegation = MaxDelegation;
+	type MaxPresenceValidity = MaxPresenceValidity;
 	type RequestLifetime = RequestLifetime;
 	type MaxBreakGlassDuration = MaxBreakGlassDuration;
+	type BreakGlassRateWindow = BreakGlassRateWindow;
+	type MaxBreakGlassPerWindow = MaxBreakGlassPerWindow;
+	type JustificationPeriod = JustificationPeriod;
 	type GrantLifetime = GrantLifetime;
+	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = pallet_medchain_access::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Registrar;
