@@ -154,4 +154,61 @@ impl pallet_grandpa::Config for Runtime {
 	type EquivocationReportSystem = ();
 }
 
+parameter_types! {
+	pub const RecoveryFriendGroupsHold: RuntimeHoldReason =
+		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::FriendGroupsStorage);
+	pub const RecoveryAttemptHold: RuntimeHoldReason =
+		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::AttemptStorage);
+	pub const RecoveryInheritorHold: RuntimeHoldReason =
+		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::InheritorStorage);
+}
+
+/// Social recovery of a lost account (a patient's lost card): the patient names friend groups
+/// (the guardian, family), a group approves an attempt, and after its delay the group's
+/// inheritor controls the lost account (`control_inherited_account`), which keeps its access
+/// and EMR history because the account never changes. Recovery calls pay fees and hold
+/// deposits for their storage, unlike MedChain's feeless calls: a patient who sets up recovery
+/// needs a small balance.
+impl pallet_recovery::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type BlockNumberProvider = System;
+	type Currency = Balances;
+	type FriendGroupsConsideration = frame_support::traits::fungible::HoldConsideration<
+		AccountId,
+		Balances,
+		RecoveryFriendGroupsHold,
+		frame_support::traits::LinearStoragePrice<
+			ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
+			ConstU128<EXISTENTIAL_DEPOSIT>,
+			Balance,
+		>,
+	>;
+	type AttemptConsideration = frame_support::traits::fungible::HoldConsideration<
+		AccountId,
+		Balances,
+		RecoveryAttemptHold,
+		frame_support::traits::LinearStoragePrice<
+			ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
+			ConstU128<EXISTENTIAL_DEPOSIT>,
+			Balance,
+		>,
+	>;
+	type InheritorConsideration = frame_support::traits::fungible::HoldConsideration<
+		AccountId,
+		Balances,
+		RecoveryInheritorHold,
+		frame_support::traits::LinearStoragePrice<
+			ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
+			ConstU128<EXISTENTIAL_DEPOSIT>,
+			Balance,
+		>,
+	>;
+	type SecurityDeposit = ConstU128<{ 100 * EXISTENTIAL_DEPOSIT }>;
+	/// Slashed deposits of false recovery attempts are burnt.
+	type Slash = ();
+	type MaxFriendsPerConfig = ConstU32<16>;
+	type WeightInfo = pallet_recovery::weights::SubstrateWeight<Runtime>;
+}
+
 mod medchain;

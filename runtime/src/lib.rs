@@ -34,6 +34,8 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
+mod recovery_tests;
+#[cfg(test)]
 mod tests;
 
 use sp_runtime::{
@@ -163,9 +165,10 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run at the next runtime upgrade (none yet: genesis is version 0 of all).
+/// Storage migrations run at the next runtime upgrade, each guarded by its pallet's storage
+/// version (a chain started from this runtime's genesis is at the newest versions already).
 #[allow(unused_parens)]
-type Migrations = ();
+type Migrations = (pallet_medchain_access::migrations::v2::MigrateToV2<Runtime>,);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -218,6 +221,9 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(8)]
+	pub type Recovery = pallet_recovery;
 
 	// MedChain's own pallets.
 	#[runtime::pallet_index(10)]

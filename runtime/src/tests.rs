@@ -21,7 +21,7 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 
 /// Builds the genesis state of a named preset the way the node does (defaults, then the
 /// preset's patch), and runs `check` in it.
-fn with_preset_state(preset: &str, check: impl FnOnce()) {
+pub(crate) fn with_preset_state(preset: &str, check: impl FnOnce()) {
 	let patch = genesis_config_presets::get_preset(&PresetId::from(preset))
 		.unwrap_or_else(|| panic!("preset {preset} exists"));
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();

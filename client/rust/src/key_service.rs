@@ -10,7 +10,7 @@ use medchain_crypto::{
 };
 use rand_core::{CryptoRng, RngCore};
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// The key service's secrets and what it derives from them.
 pub struct KeyServiceNode {
@@ -68,15 +68,22 @@ impl KeyServiceNode {
 
 	/// A signed token that selects `patient`'s records in any of `departments`, for the request,
 	/// chain, query commitment and expiry of `scope` (a token is good for one request on one
-	/// chain: the runtime checks all four).
+	/// chain: the runtime checks all four). The doctor sends the departments and the `salt`;
+	/// the key service recomputes the query commitment from them and refuses unless it is the
+	/// one the request committed to on chain (`scope.query_commitment`), so a token never
+	/// selects more than the logged request asked for.
 	pub fn search_token<R: RngCore + CryptoRng>(
 		&self,
 		patient: &[u8; 32],
 		departments: &[usize],
+		salt: &[u8; 32],
 		scope: &TokenScope,
 		rng: &mut R,
 	) -> Result<SignedToken> {
 		let predicate = self.schema.department_query(&[], departments)?;
+		if medchain_crypto::shve::query_commitment(&predicate, salt) != scope.query_commitment {
+			return Err(Error::Invalid("the query is not the one the request committed to"));
+		}
 		Ok(self.shve.issue_token(&self.schema, patient, &predicate, scope, rng)?)
 	}
 }

@@ -14,12 +14,15 @@
 //!   master keys, publishes the public parameters, issues doctors' ABE keys and signs search
 //!   tokens for requests logged on chain;
 //! - [`provider::ProviderStore`]: a storage provider's holdings and its search fulfilment,
-//!   one match or non-match claim per hosted entry in the chain's order.
+//!   one match or non-match claim per hosted entry in the chain's order;
+//! - [`access`]: the presence statement a patient's card signs and a search request's query
+//!   commitment.
 //!
 //! ## Interface
 //!
 //! Every fallible function returns [`Error`].
 
+pub mod access;
 pub mod chain;
 pub mod devnode;
 pub mod key_service;

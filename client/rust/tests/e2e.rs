@@ -6,6 +6,7 @@
 
 use codec::Encode;
 use medchain_client::{
+	access::{presence_statement, search_commitment, sign_presence},
 	chain::{Chain, Finalized},
 	devnode::DevNode,
 	key_service::KeyServiceNode,
@@ -16,7 +17,7 @@ use medchain_client::{
 use medchain_crypto::shve::TokenScope;
 use pallet_medchain_emr::{ChainVerification, EmrEntry, PossessionCheck};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
-use sp_core::{sr25519, Pair};
+use sp_core::{ed25519, sr25519, Pair};
 
 type Registry = pallet_medchain_registry::Call<medchain_client::runtime::Runtime>;
 type Emr = pallet_medchain_emr::Call<medchain_client::runtime::Runtime>;
@@ -189,7 +190,7 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		&chain,
 		&keys,
 		&store,
-		&patient_id,
+		&patient,
 		&provider,
 		&senior,
 		&junior,
@@ -203,26 +204,60 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 type Access = pallet_medchain_access::Call<medchain_client::runtime::Runtime>;
 type AccessRecord = pallet_medchain_access::AccessRecord<medchain_client::runtime::Runtime>;
 type Reader = pallet_medchain_access::Reader<medchain_client::runtime::Runtime>;
+type ServeAnswer = Result<
+	pallet_medchain_access::ServeGrant<medchain_client::runtime::BlockNumber>,
+	pallet_medchain_access::Refusal,
+>;
 
-/// A doctor asks for departments `departments` of the patient's records; returns the request id
-/// and the block number by which the token must be used.
+/// How a doctor's request rests: the patient present with their card, or a consent in force.
+enum Basis<'a> {
+	Card(&'a ed25519::Pair),
+	Consent,
+}
+
+/// A doctor asks for departments `departments` of the patient's records, committing to the
+/// query under `salt`, on `basis`; returns what the key service's token must name.
 async fn request_search(
 	chain: &Chain,
 	doctor: &sr25519::Pair,
 	patient: &AccountId,
 	departments: &[usize],
+	salt: &[u8; 32],
 	delivery_key: [u8; 32],
+	basis: Basis<'_>,
 ) -> TokenScope {
-	let query_hash = sp_io::hashing::blake2_256(
-		&(departments.iter().map(|d| *d as u32).collect::<Vec<_>>(), delivery_key).encode(),
-	);
+	let schema = medchain_crypto::shve::Schema::departments(0).unwrap();
+	let query_commitment = search_commitment(&schema, departments, salt).unwrap();
+	let target =
+		pallet_medchain_access::AccessTarget::Search { query_commitment, all_records: false };
+	let purpose = pallet_medchain_access::Purpose::Treatment;
+	let basis = match basis {
+		Basis::Card(card) => {
+			// The doctor's terminal shows the request; the patient's card signs it.
+			let not_after = chain.best_number().await.unwrap() + 30;
+			let mut nonce = [0u8; 16];
+			nonce[..4].copy_from_slice(&not_after.to_le_bytes());
+			let statement = presence_statement(
+				chain.genesis_hash().0,
+				&account(doctor),
+				patient,
+				&target,
+				purpose,
+				not_after,
+				nonce,
+			);
+			pallet_medchain_access::Basis::PatientPresent(sign_presence(card, &statement))
+		},
+		Basis::Consent => pallet_medchain_access::Basis::Consent,
+	};
 	let requested = chain
 		.submit(
 			doctor,
 			Access::request_access {
 				patient: patient.clone(),
-				target: pallet_medchain_access::AccessTarget::Search { query_hash },
-				purpose: bounded(b"follow-up consultation"),
+				target,
+				purpose,
+				basis,
 				delivery_key,
 			}
 			.into(),
@@ -244,7 +279,7 @@ async fn request_search(
 		request_id,
 		expires_at: chain.best_number().await.unwrap() + 20,
 		genesis_hash: chain.genesis_hash().0,
-		query_commitment: query_hash,
+		query_commitment,
 	}
 }
 
@@ -285,7 +320,7 @@ async fn access_flow(
 	chain: &Chain,
 	keys: &KeyServiceNode,
 	store: &ProviderStore,
-	patient: &AccountId,
+	patient: &sr25519::Pair,
 	provider: &sr25519::Pair,
 	senior: &sr25519::Pair,
 	junior: &sr25519::Pair,
@@ -293,6 +328,8 @@ async fn access_flow(
 	rng: &mut ChaCha20Rng,
 ) {
 	use medchain_crypto::{abe::unwrap_key, envelope};
+	let patient_pair = patient;
+	let patient = &account(patient_pair);
 	let hosted: Vec<u32> = chain
 		.storage::<Vec<u32>>(
 			&pallet_medchain_emr::HostedBy::<medchain_client::runtime::Runtime>::hashed_key_for(
@@ -308,12 +345,61 @@ async fn access_flow(
 	let delivery =
 		x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::random_from_rng(&mut *rng));
 
-	// Find and read (flow 3): the senior doctor of the grade-12 hospital asks for departments 3
-	// and 20; the key service signs a token for the logged request; the provider fulfils with
-	// all three hosted entries, and the runtime's host function checks every claim.
-	let scope = request_search(chain, senior, patient, &[3, 20], *delivery.as_bytes()).await;
+	// The patient registers their card's presence key (not their account key), feelessly.
+	let card = ed25519::Pair::from_seed(&[0xca; 32]);
+	chain
+		.submit(
+			patient_pair,
+			Access::set_presence_key { patient: patient.clone(), key: Some(card.public().0) }
+				.into(),
+		)
+		.await
+		.expect("presence key registered");
+
+	// A doctor with no basis is refused before anything is written, however senior.
+	let schema = medchain_crypto::shve::Schema::departments(0).unwrap();
+	let target = pallet_medchain_access::AccessTarget::Search {
+		query_commitment: search_commitment(&schema, &[3], &[1; 32]).unwrap(),
+		all_records: false,
+	};
+	let refused = chain
+		.submit(
+			senior,
+			Access::request_access {
+				patient: patient.clone(),
+				target,
+				purpose: pallet_medchain_access::Purpose::Treatment,
+				basis: pallet_medchain_access::Basis::Consent,
+				delivery_key: *delivery.as_bytes(),
+			}
+			.into(),
+		)
+		.await
+		.expect_err("no consent, no presence: refused");
+	assert!(refused.to_string().contains("ConsentMissing"), "{refused}");
+
+	// Find and read (flow 3): the senior doctor of the grade-12 hospital, the patient present,
+	// asks for departments 3 and 20; the key service recomputes the query commitment from the
+	// departments and salt the doctor sends it and signs a token for the logged request; the
+	// provider fulfils with all three hosted entries, and the runtime's host function checks
+	// every claim.
+	let salt = [0x5a; 32];
+	let scope = request_search(
+		chain,
+		senior,
+		patient,
+		&[3, 20],
+		&salt,
+		*delivery.as_bytes(),
+		Basis::Card(&card),
+	)
+	.await;
 	let request = scope.request_id;
-	let token = keys.search_token(&bytes32(patient), &[3, 20], &scope, rng).unwrap();
+	assert!(
+		keys.search_token(&bytes32(patient), &[3, 20, 5], &salt, &scope, rng).is_err(),
+		"the key service refuses a wider query than the request committed to"
+	);
+	let token = keys.search_token(&bytes32(patient), &[3, 20], &salt, &scope, rng).unwrap();
 	let claims = store.fulfil(patient, &hosted, &token.body).unwrap();
 	assert_eq!(claims.iter().map(|(_, m)| *m).collect::<Vec<_>>(), vec![true, false, true]);
 	let fulfilled =
@@ -321,17 +407,17 @@ async fn access_flow(
 	assert_eq!(decided(&fulfilled), (2, 0), "both matching records granted");
 
 	// The doctor opens the granted records with an ABE key for their attributes and checks
-	// each ciphertext against the chain.
+	// each ciphertext against the chain; before serving, the provider asks the chain.
 	let user_key = keys.doctor_key(3, 12, 0, &bytes32(&account(senior)), &[], rng).unwrap();
 	for seq in [0u32, 2] {
-		let grant = chain
-			.storage::<pallet_medchain_access::Grant<medchain_client::runtime::Runtime>>(
-				&pallet_medchain_access::Grants::<medchain_client::runtime::Runtime>::hashed_key_for(request, seq),
-				None,
+		let serve: ServeAnswer = chain
+			.runtime_api(
+				"AccessApi_may_serve",
+				(request, account(provider), account(senior), patient, seq),
 			)
 			.await
 			.unwrap();
-		assert!(grant.is_some(), "grant of entry {seq} stored for the provider to check");
+		assert_eq!(serve.map(|g| g.delivery_key), Ok(*delivery.as_bytes()), "entry {seq}");
 		let bundle = store.get(patient, seq).unwrap();
 		let data_key = unwrap_key(&user_key, &bundle.wrapped_key, &bundle.record_id).unwrap();
 		let binding = envelope::RecordBinding { record_id: bundle.record_id, version: 0 };
@@ -343,13 +429,45 @@ async fn access_flow(
 		.unwrap();
 		assert_eq!(plaintext, plaintexts[seq as usize].as_bytes());
 	}
+	let not_granted: ServeAnswer = chain
+		.runtime_api(
+			"AccessApi_may_serve",
+			(request, account(provider), account(senior), patient, 1u32),
+		)
+		.await
+		.unwrap();
+	assert_eq!(not_granted, Err(pallet_medchain_access::Refusal::NoGrant));
 
-	// A junior doctor of a grade-9 hospital: a provider that claims every record matches is
-	// refused by the host function; the honest fulfilment matches two records, and the
-	// runtime denies both under their policy.
-	let scope = request_search(chain, junior, patient, &[3, 20], *delivery.as_bytes()).await;
+	// A junior doctor of a grade-9 hospital on the patient's consent: a provider that claims
+	// every record matches is refused by the host function; the honest fulfilment matches two
+	// records, and the runtime denies both under their policy.
+	chain
+		.submit(
+			patient_pair,
+			Access::set_consent {
+				patient: patient.clone(),
+				scope: pallet_medchain_access::ConsentScope::Doctor(account(junior)),
+				granted: true,
+				purpose: None,
+				expires_at: None,
+			}
+			.into(),
+		)
+		.await
+		.expect("consent set");
+	let salt = [0x6b; 32];
+	let scope = request_search(
+		chain,
+		junior,
+		patient,
+		&[3, 20],
+		&salt,
+		*delivery.as_bytes(),
+		Basis::Consent,
+	)
+	.await;
 	let request = scope.request_id;
-	let token = keys.search_token(&bytes32(patient), &[3, 20], &scope, rng).unwrap();
+	let token = keys.search_token(&bytes32(patient), &[3, 20], &salt, &scope, rng).unwrap();
 	let honest = store.fulfil(patient, &hosted, &token.body).unwrap();
 	let lying: Vec<_> = honest.iter().map(|(ct, _)| (ct.clone(), true)).collect();
 	let refused = fulfil(chain, provider, request, token.clone(), lying)
@@ -360,16 +478,19 @@ async fn access_flow(
 		fulfil(chain, provider, request, token, honest).await.expect("honest fulfilment verified");
 	assert_eq!(decided(&fulfilled), (0, 2), "policy denies the junior doctor");
 
-	// Trace (flow 5): the access chain verifies and tells who read what.
+	// Trace (flow 5): the access chain verifies and tells who read what and on what basis.
 	let verification: ChainVerification =
 		chain.runtime_api("AccessApi_verify_access_chain", patient).await.unwrap();
-	assert_eq!(verification, ChainVerification { length: 4, first_broken: None });
+	assert_eq!(verification, ChainVerification { length: 6, first_broken: None });
 	let history: Vec<AccessRecord> =
 		chain.runtime_api("AccessApi_access_history", (patient, 0u32, 10u32)).await.unwrap();
-	assert_eq!(history.len(), 4);
+	assert_eq!(history.len(), 6);
 	let readers: Vec<Reader> =
 		chain.runtime_api("AccessApi_readers_of", (patient, 0u32)).await.unwrap();
-	assert_eq!(readers.iter().map(|r| r.doctor.clone()).collect::<Vec<_>>(), vec![account(senior)]);
+	assert_eq!(
+		readers.iter().map(|r| (r.doctor.clone(), r.basis)).collect::<Vec<_>>(),
+		vec![(account(senior), pallet_medchain_access::BasisKind::PatientPresent)]
+	);
 	let readers: Vec<Reader> =
 		chain.runtime_api("AccessApi_readers_of", (patient, 1u32)).await.unwrap();
 	assert!(readers.is_empty(), "the non-matching record was never disclosed");

@@ -130,8 +130,12 @@ fn consent_grant<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
 
 /// The patient's card in the keystore, registered as their presence key, signs a presence
 /// statement for the doctor asking `target` now.
-fn presence<T: Config>(a: &Actors<T>, target: &AccessTarget<T>) -> Result<Basis<T>, BenchmarkError> {
-	let card = sp_io::crypto::ed25519_generate(CARD_KEY_TYPE, Some(b"//medchain-benchmark-card".to_vec()));
+fn presence<T: Config>(
+	a: &Actors<T>,
+	target: &AccessTarget<T>,
+) -> Result<Basis<T>, BenchmarkError> {
+	let card =
+		sp_io::crypto::ed25519_generate(CARD_KEY_TYPE, Some(b"//medchain-benchmark-card".to_vec()));
 	PresenceKeys::<T>::insert(&a.patient, card.0);
 	let not_after = frame_system::Pallet::<T>::block_number()
 		.saturating_add(<T as Config>::MaxPresenceValidity::get());
@@ -343,7 +347,13 @@ mod benchmarks {
 		host_entries::<T>(&a, r)?;
 		let duration = <T as Config>::MaxBreakGlassDuration::get();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(a.doctor.clone()), a.patient.clone(), target::<T>(r), [9; 32], duration);
+		_(
+			RawOrigin::Signed(a.doctor.clone()),
+			a.patient.clone(),
+			target::<T>(r),
+			[9; 32],
+			duration,
+		);
 		assert!(Requests::<T>::get(0).is_some_and(|request| request.emergency()));
 		assert_eq!(Grants::<T>::iter_prefix(0).count() as u32, r);
 		Ok(())
@@ -454,8 +464,7 @@ mod benchmarks {
 		let guardian: T::AccountId = account("guardian", 0, 0);
 		let delegate: T::AccountId = account("delegate", 0, 0);
 		Pallet::<T>::set_guardian(
-			T::RegistrarOrigin::try_successful_origin()
-				.map_err(|_| BenchmarkError::Weightless)?,
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?,
 			a.patient.clone(),
 			Some(guardian.clone()),
 		)

@@ -597,10 +597,7 @@ fn the_directory_answers_for_every_role() {
 			attrs(&[b"surgeon"])
 		));
 		let info = <Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR).unwrap();
-		assert_eq!(
-			(info.hospital, info.hospital_grade, info.title),
-			(id, 12, 3)
-		);
+		assert_eq!((info.hospital, info.hospital_grade, info.title), (id, 12, 3));
 		assert_eq!(info.attributes, vec![b"surgeon".to_vec()]);
 		assert_eq!(
 			<Registry as DoctorRegistry<u64>>::active_doctor(&PATIENT),

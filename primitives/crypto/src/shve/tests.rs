@@ -489,8 +489,7 @@ fn a_query_for_every_department_selects_everything_and_a_narrower_one_does_not()
 	let ks = service();
 	let mut r = rng();
 	let all: Vec<usize> = (0..DEPARTMENTS).collect();
-	for schema in [Schema::departments(0).unwrap(), Schema::departments(3).unwrap(), Schema::s2()]
-	{
+	for schema in [Schema::departments(0).unwrap(), Schema::departments(3).unwrap(), Schema::s2()] {
 		assert_eq!(always_fixed_positions(schema.id), Some(schema.always_fixed.len() as u32));
 		let id_bits = vec![true; schema.always_fixed.len()];
 		let token = |departments: &[usize], r: &mut rand_chacha::ChaCha20Rng| {
