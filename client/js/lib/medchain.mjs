@@ -86,3 +86,27 @@ export function submitAndFinalize(api, tx, signer, { timeoutMs = 60_000 } = {}) 
     }).then((unsub) => { unsubscribe = unsub; }, (e) => done(() => reject(e)));
   });
 }
+
+/**
+ * The SCALE bytes of the presence statement (version 1) a patient's card signs to let `doctor`
+ * ask `target` (an `AccessTarget` value, e.g. `{ Search: { queryCommitment, allRecords } }`) of
+ * `patient` for `purpose` (e.g. `'Treatment'`) until block `notAfter`, with a 16-byte `nonce`
+ * (hex). The runtime rebuilds exactly these bytes from the request: domain
+ * `medchain/presence/v1`, version 1, genesis hash, doctor, patient, BLAKE2b-256 of the
+ * target's encoding, purpose, not-after block, nonce.
+ */
+export function presenceStatement(api, { doctor, patient, target, purpose, notAfter, nonce }) {
+  const [, targetArg, purposeArg] = api.tx.access.requestAccess.meta.args.map((a) => a.type.toString());
+  const encodedTarget = api.createType(targetArg, target).toU8a();
+  return u8aConcat(
+    stringToU8a('medchain/presence/v1'),
+    new Uint8Array([1]),
+    api.genesisHash.toU8a(),
+    api.createType('AccountId', doctor).toU8a(),
+    api.createType('AccountId', patient).toU8a(),
+    hexToU8a(blake2AsHex(encodedTarget, 256)),
+    api.createType(purposeArg, purpose).toU8a(),
+    bnToU8a(notAfter, { bitLength: 32, isLe: true }),
+    hexToU8a(nonce),
+  );
+}
