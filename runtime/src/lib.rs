@@ -163,9 +163,10 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run at the next runtime upgrade (none yet: genesis is version 0 of all).
+/// Storage migrations run at the next runtime upgrade (each a no-op unless its pallet's
+/// on-chain storage version is the one it migrates from).
 #[allow(unused_parens)]
-type Migrations = ();
+type Migrations = (pallet_medchain_registry::migrations::v2::MigrateV1ToV2<Runtime>,);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<
