@@ -89,6 +89,8 @@ impl pallet_medchain_emr::Config for Runtime {
 	type Hospitals = Registry;
 	type Providers = Registry;
 	type Patients = Registry;
+	/// Record policies name only derived attributes and the registrar's allowlist.
+	type Attributes = Registry;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;

@@ -73,6 +73,14 @@ impl pallet_medchain_emr::BenchmarkHelper<AccountId> for Registrar {
 	fn register_patient(patient: &AccountId) {
 		check(Registry::register_patient(registrar(), patient.clone(), [1; 32]), "patient");
 	}
+
+	fn allow_attribute(attribute: &[u8]) {
+		allow(attribute);
+	}
+
+	fn max_attribute_len() -> u32 {
+		MaxAttributeLen::get()
+	}
 }
 
 impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
@@ -140,6 +148,11 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		let author: AccountId = frame_benchmarking::account("access-author", 0, 0);
 		if pallet_medchain_registry::HospitalOfRecordService::<Runtime>::get(&author).is_none() {
 			hospital(&author, 10);
+		}
+		// The EMR pallet takes only policies naming derived or allowlisted attributes, and the
+		// access benchmarks' policies name fillers of their own.
+		for attribute in pallet_medchain_emr::non_derived_attributes(&policy).unwrap_or_default() {
+			allow(&attribute);
 		}
 		let seq = Emr::chain_length(patient);
 		let record = pallet_medchain_emr::NewEntry::<Runtime> {
