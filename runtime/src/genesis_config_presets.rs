@@ -4,19 +4,25 @@
 //! `medchain-node build-spec` / `export-chain-spec` write them out for zombienet and for real
 //! deployments (which replace the well-known development keys).
 
-use alloc::{vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	AccountId, BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, UNIT,
+	AccountId, BalancesConfig, RegistryConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, UNIT,
 };
 
 /// Balance given to every well-known development account: enough for any test, far below
 /// `u128::MAX` so that no test can overflow total issuance.
 const DEV_ENDOWMENT: u128 = 1_000_000_000 * UNIT;
+
+/// The attributes on the registrar's allowlist at genesis: `emergency`, which break-glass
+/// access needs and the clients' record policies name. Further roles are the registrar's to
+/// allow (`allow_attribute`); no department ever is.
+const GENESIS_ALLOWED_ATTRIBUTES: [&str; 1] = ["emergency"];
 
 /// A well-known development validator: its sr25519 Aura key and its ed25519 GRANDPA key come
 /// from the same seed (`//Alice` etc.), as `medchain-node --alice` inserts them.
@@ -49,6 +55,12 @@ fn medchain_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		registry: RegistryConfig {
+			allowed_attributes: GENESIS_ALLOWED_ATTRIBUTES
+				.iter()
+				.map(|attribute| String::from(*attribute))
+				.collect::<Vec<_>>(),
+		},
 	})
 }
 

@@ -165,10 +165,13 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run at the next runtime upgrade, each guarded by its pallet's storage
-/// version (a chain started from this runtime's genesis is at the newest versions already).
+/// Storage migrations run at the next runtime upgrade (each a no-op unless its pallet's
+/// on-chain storage version is the one it migrates from).
 #[allow(unused_parens)]
-type Migrations = (pallet_medchain_access::migrations::v2::MigrateToV2<Runtime>,);
+type Migrations = (
+	pallet_medchain_registry::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_medchain_access::migrations::v2::MigrateToV2<Runtime>,
+);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

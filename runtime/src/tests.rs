@@ -66,7 +66,16 @@ fn development_preset_has_alice_as_sole_validator_and_registrar() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let bob = System::account(Sr25519Keyring::Bob.to_account_id());
 		assert!(bob.data.free > 1_000 * UNIT);
+		assert_genesis_allowlist();
 	});
+}
+
+/// Both presets allow `emergency` (break-glass, and the clients' record policies) and nothing
+/// else until the registrar does.
+fn assert_genesis_allowlist() {
+	use medchain_primitives::AttributeRegistry;
+	assert!(Registry::is_allowed_attribute(b"emergency"));
+	assert_eq!(pallet_medchain_registry::AllowedAttributeCount::<Runtime>::get(), 1);
 }
 
 #[test]
@@ -90,6 +99,7 @@ fn local_testnet_preset_has_four_hospital_validators() {
 			assert_eq!(keys.aura, aura_key(sr));
 			assert_eq!(keys.grandpa, grandpa_key(ed));
 		}
+		assert_genesis_allowlist();
 	});
 }
 

@@ -95,14 +95,12 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 			doctor: account(&senior),
 			hospital: 0,
 			title: 3,
-			departments: 1 << 3,
 			attributes: Default::default(),
 		}),
 		sudo(Registry::register_doctor {
 			doctor: account(&junior),
 			hospital: 1,
 			title: 2,
-			departments: 1 << 5,
 			attributes: Default::default(),
 		}),
 	];

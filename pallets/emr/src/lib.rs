@@ -16,9 +16,18 @@
 //! `entry_hash`, the [`medchain_primitives::HashChain`] link hash over the patient, the entry's
 //! format, its position, `prev_hash` and all its fields, so anyone can recompute the chain
 //! ([`Pallet::verify_chain`], runtime API `EmrApi` of `pallet-medchain-emr-runtime-api`) and
-//! detect tampering; the format makes a later change of layout verifiable beside older entries. Entries are never edited: an amendment is a new entry whose `supersedes` names
-//! the entry it replaces, and erasure (crypto-shredding: keys destroyed, provider deletes) marks
-//! the entry erased in a separate map, so the chain's hashes stay verifiable.
+//! detect tampering; the format makes a later change of layout verifiable beside older entries.
+//! Entries are never edited: an amendment is a new entry whose `supersedes` names the entry it
+//! replaces, written by the record service of the hospital that wrote that entry, and erasure
+//! (crypto-shredding: keys destroyed, provider deletes) marks the entry erased in a separate map,
+//! so the chain's hashes stay verifiable, and takes it off its provider's hosted index (the
+//! provider no longer holds it, so a search no longer covers it).
+//!
+//! A record's policy must parse, and every attribute it names must be one a doctor can hold:
+//! derived by the chain (`title>=N`, `grade>=N`, `epoch:N`, `doctor:<account hex>`, see
+//! [`is_derived_attribute`]) or on the registrar's allowlist ([`Config::Attributes`]). Since the
+//! allowlist holds no department, no record policy names one (DESIGN.md "Access needs a
+//! basis").
 //!
 //! The entry names the version of the hospital's PDP key that tagged it, which must be the
 //! version in force at append; [`Pallet::check_possession`] verifies proofs under that version
@@ -38,7 +47,7 @@
 //! - [`Pallet::append_record`]: a record service appends one entry.
 //! - [`Pallet::append_records`]: a record service appends a batch, possibly for many patients.
 //! - [`Pallet::erase_record`]: the authoring record service or the registrar marks an entry
-//!   erased.
+//!   erased and takes it off its provider's hosted index.
 //!
 //! ### Runtime API
 //!
@@ -76,6 +85,52 @@ pub trait BenchmarkHelper<AccountId> {
 	fn register_provider(provider: &AccountId, operator: Option<medchain_primitives::HospitalId>);
 	/// Registers `patient` as an active patient.
 	fn register_patient(patient: &AccountId);
+	/// Puts `attribute` on the registrar's allowlist, if it is not there yet.
+	fn allow_attribute(attribute: &[u8]);
+	/// The longest attribute the allowlist takes, in bytes.
+	fn max_attribute_len() -> u32;
+}
+
+/// Derived attributes whose prefix is followed by a decimal number (title, grade, key epoch).
+const NUMERIC_DERIVED_PREFIXES: [&str; 3] = ["title>=", "grade>=", "epoch:"];
+/// The derived attribute naming one doctor, followed by the hex digits of the account.
+const IDENTITY_DERIVED_PREFIX: &str = "doctor:";
+/// Lower-case hex digits of a 32-byte account in a `doctor:` attribute.
+const IDENTITY_HEX_DIGITS: usize = 64;
+/// Decimal digits of a `u32`, the longest number a numeric derived attribute carries.
+const MAX_DERIVED_DIGITS: usize = 10;
+
+/// The attributes `policy` names that the chain does not derive: the ones the registrar's
+/// allowlist must hold for a record under `policy` to be appended (for record services and
+/// benchmark setups); `None` if `policy` is not UTF-8 text the policy parser accepts.
+pub fn non_derived_attributes(policy: &[u8]) -> Option<alloc::vec::Vec<alloc::vec::Vec<u8>>> {
+	let policy = medchain_crypto::abe::Policy::parse(core::str::from_utf8(policy).ok()?).ok()?;
+	Some(
+		policy
+			.leaves()
+			.map(|(_, attribute)| attribute)
+			.filter(|attribute| !is_derived_attribute(attribute))
+			.map(<[u8]>::to_vec)
+			.collect(),
+	)
+}
+
+/// Whether `attribute` is a well-formed attribute the chain derives itself: `title>=N`,
+/// `grade>=N` or `epoch:N` with `N` at most ten decimal digits, or `doctor:` with the 64
+/// lower-case hex digits of an account. A derived prefix followed by anything else is not
+/// derived: it could carry free text (a department's name, say) that no doctor ever holds.
+pub fn is_derived_attribute(attribute: &[u8]) -> bool {
+	let numeric = NUMERIC_DERIVED_PREFIXES.iter().any(|prefix| {
+		attribute.strip_prefix(prefix.as_bytes()).is_some_and(|digits| {
+			(1..=MAX_DERIVED_DIGITS).contains(&digits.len())
+				&& digits.iter().all(u8::is_ascii_digit)
+		})
+	});
+	numeric
+		|| attribute.strip_prefix(IDENTITY_DERIVED_PREFIX.as_bytes()).is_some_and(|hex| {
+			hex.len() == IDENTITY_HEX_DIGITS
+				&& hex.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+		})
 }
 
 #[frame_support::pallet]
@@ -85,9 +140,10 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{pallet_prelude::*, traits::Defensive};
 	use frame_system::pallet_prelude::*;
+	use medchain_crypto::abe::Policy;
 	use medchain_primitives::{
-		HospitalId, HospitalRegistry, PatientRegistry, ProviderRegistry, RecordServiceInfo,
-		FORMAT_V1,
+		AttributeRegistry, HospitalId, HospitalRegistry, PatientRegistry, ProviderRegistry,
+		RecordServiceInfo, FORMAT_V1,
 	};
 
 	/// The in-code storage version: 1 since entries carry their format and PDP key version
@@ -113,11 +169,16 @@ pub mod pallet {
 		/// Patients (whose chains may grow).
 		type Patients: PatientRegistry<Self::AccountId>;
 
+		/// The registrar's attribute allowlist: besides the derived attributes, a record's
+		/// policy may name only attributes on it.
+		type Attributes: AttributeRegistry;
+
 		/// Maximum length of a provider locator, in bytes.
 		#[pallet::constant]
 		type MaxLocatorLen: Get<u32>;
 
-		/// Maximum length of an encoded ABE policy, in bytes.
+		/// Maximum length of a record's ABE policy text, in bytes (the policy parser itself
+		/// takes at most 4096).
 		#[pallet::constant]
 		type MaxPolicyLen: Get<u32>;
 
@@ -218,6 +279,13 @@ pub mod pallet {
 		/// The record's PDP parameters are not the ones derived from its ciphertext hash, size
 		/// and sectors (file name, block count).
 		PdpFileMismatch,
+		/// The record's policy is not UTF-8 text the policy parser accepts.
+		MalformedPolicy,
+		/// The record's policy names an attribute that is neither derived by the chain nor on
+		/// the registrar's allowlist (a department, for example).
+		PolicyNamesUnknownAttribute,
+		/// Only the record service of the hospital that wrote an entry may amend it.
+		NotAuthorOfSuperseded,
 	}
 
 	#[pallet::hooks]
@@ -233,14 +301,17 @@ pub mod pallet {
 		/// Appends one entry to `patient`'s chain.
 		///
 		/// The origin must be signed by an active hospital's record service; the patient must
-		/// be active, the provider active and not operated by that hospital, and the record
-		/// tagged under the hospital's PDP key in force. Feeless.
+		/// be active, the provider active and not operated by that hospital, the record tagged
+		/// under the hospital's PDP key in force, and its policy must parse and name only
+		/// derived or allowlisted attributes. An amendment (`supersedes`) must name a live entry
+		/// of the patient written by the same hospital. Feeless.
 		///
 		/// Emits [`Event::RecordAppended`].
 		///
 		/// ## Complexity
-		/// - O(h + b): `h` the entries the provider hosts for the patient (its index is
-		///   rewritten, at most [`Config::MaxHostedPerProvider`]), `b` the record's bytes.
+		/// - O(h + b + p): `h` the entries the provider hosts for the patient (its index is
+		///   rewritten, at most [`Config::MaxHostedPerProvider`]), `b` the record's bytes, `p`
+		///   the policy's leaves (at most 48), one allowlist lookup each.
 		#[pallet::call_index(0)]
 		#[pallet::weight((
 			<T as Config>::WeightInfo::append_records(1, record.variable_len()),
@@ -297,7 +368,9 @@ pub mod pallet {
 		}
 
 		/// Marks an entry erased (crypto-shredding); the entry and its hash stay so the chain
-		/// still verifies, and the erasure is logged.
+		/// still verifies, and the erasure is logged. The entry leaves its provider's hosted
+		/// index ([`HostedBy`]): the provider deletes it, so searches no longer cover it, and
+		/// its place counts towards [`Config::MaxHostedPerProvider`] no more.
 		///
 		/// The origin must be [`Config::RegistrarOrigin`] or signed by the entry's authoring
 		/// record service. Feeless.
@@ -305,7 +378,8 @@ pub mod pallet {
 		/// Emits [`Event::RecordErased`].
 		///
 		/// ## Complexity
-		/// - O(1).
+		/// - O(h): `h` the entries the provider hosts for the patient (its index is rewritten,
+		///   at most [`Config::MaxHostedPerProvider`]).
 		#[pallet::call_index(2)]
 		#[pallet::weight((<T as Config>::WeightInfo::erase_record(), DispatchClass::Normal, Pays::No))]
 		pub fn erase_record(
@@ -328,6 +402,16 @@ pub mod pallet {
 				seq,
 				Erasure { by: by.clone(), at: frame_system::Pallet::<T>::block_number() },
 			);
+			// What `EmrIndex::hosted_by` lists is what a search fulfilment must cover, and an
+			// erased record is no longer the provider's to serve.
+			HostedBy::<T>::mutate_exists(&patient, &entry.record.provider, |hosted| {
+				if let Some(seqs) = hosted {
+					seqs.retain(|hosted_seq| *hosted_seq != seq);
+					if seqs.is_empty() {
+						*hosted = None;
+					}
+				}
+			});
 			Self::deposit_event(Event::RecordErased { patient, seq, by });
 			Ok(())
 		}
@@ -365,9 +449,14 @@ pub mod pallet {
 				Error::<T>::StalePdpKey
 			);
 			ensure!(Self::pdp_file_is_derived(&record), Error::<T>::PdpFileMismatch);
+			Self::ensure_known_policy(&record.policy)?;
 			let ChainState { length: seq, head: prev_hash } = Self::chain_state(&patient);
 			if let Some(superseded) = record.supersedes {
-				ensure!(superseded < seq, Error::<T>::UnknownSuperseded);
+				let amended =
+					Entries::<T>::get(&patient, superseded).ok_or(Error::<T>::UnknownSuperseded)?;
+				// The hospital, not the account: it names the record service for good, and
+				// another hospital must not replace what this one wrote.
+				ensure!(amended.hospital == hospital, Error::<T>::NotAuthorOfSuperseded);
 				ensure!(
 					!Erasures::<T>::contains_key(&patient, superseded),
 					Error::<T>::AlreadyErased
@@ -402,6 +491,25 @@ pub mod pallet {
 			Entries::<T>::insert(&patient, seq, entry);
 			Chains::<T>::insert(&patient, ChainState { length: next, head: entry_hash });
 			Self::deposit_event(event);
+			Ok(())
+		}
+
+		/// Refuses a policy that is not UTF-8 text the policy parser accepts
+		/// ([`Error::MalformedPolicy`]), or that names an attribute no doctor can hold: one
+		/// neither derived ([`is_derived_attribute`]) nor on the registrar's allowlist
+		/// ([`Error::PolicyNamesUnknownAttribute`]).
+		pub fn ensure_known_policy(policy: &[u8]) -> DispatchResult {
+			let policy = core::str::from_utf8(policy)
+				.ok()
+				.and_then(|text| Policy::parse(text).ok())
+				.ok_or(Error::<T>::MalformedPolicy)?;
+			for (_, attribute) in policy.leaves() {
+				ensure!(
+					is_derived_attribute(attribute)
+						|| T::Attributes::is_allowed_attribute(attribute),
+					Error::<T>::PolicyNamesUnknownAttribute
+				);
+			}
 			Ok(())
 		}
 
@@ -470,8 +578,9 @@ pub mod pallet {
 			(from..end).filter_map(|seq| Entries::<T>::get(patient, seq)).collect()
 		}
 
-		/// Invariants: every chain verifies, the head is the last entry's hash, the hosted
-		/// index lists exactly the entries of each provider, and the total is the sum.
+		/// Invariants: every chain verifies, the head is the last entry's hash, every erasure
+		/// is of an existing entry, the hosted index lists exactly the live (not erased)
+		/// entries of each provider, in append order, and the total is the sum of the chains.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut total: u64 = 0;
@@ -481,17 +590,36 @@ pub mod pallet {
 					Self::verify_chain(&patient).first_broken.is_none(),
 					"an EMR chain does not verify"
 				);
+				let erased = Erasures::<T>::iter_key_prefix(&patient).count() as u32;
 				let mut hosted = 0u32;
 				for (_, seqs) in HostedBy::<T>::iter_prefix(&patient) {
 					hosted = hosted.saturating_add(seqs.len() as u32);
 				}
-				ensure!(hosted == length, "hosted index and chain length differ");
+				// With the checks below (hosted entries are live, distinct and their provider's,
+				// erasures are of distinct existing entries), this makes the index list every
+				// live entry.
+				ensure!(
+					hosted.saturating_add(erased) == length,
+					"hosted index and live entries differ in number"
+				);
 			}
 			ensure!(total == TotalEntries::<T>::get(), "TotalEntries is not the sum of chains");
+			for (patient, seq) in Erasures::<T>::iter_keys() {
+				ensure!(Entries::<T>::contains_key(&patient, seq), "erasure of a missing entry");
+			}
 			for (patient, provider, seqs) in HostedBy::<T>::iter() {
+				ensure!(!seqs.is_empty(), "an empty hosted index is stored");
+				ensure!(
+					seqs.windows(2).all(|pair| pair[0] < pair[1]),
+					"a hosted index is not in append order"
+				);
 				for seq in seqs {
 					let entry = Entries::<T>::get(&patient, seq).ok_or("hosted entry missing")?;
 					ensure!(entry.record.provider == provider, "hosted entry of another provider");
+					ensure!(
+						!Erasures::<T>::contains_key(&patient, seq),
+						"an erased entry is still hosted"
+					);
 				}
 			}
 			Ok(())

@@ -3,13 +3,13 @@
 //! registrar.
 
 use core::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
 use medchain_primitives::{
-	HospitalId, HospitalRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo, ProviderRegistry,
-	RecordServiceInfo,
+	AttributeRegistry, HospitalId, HospitalRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo,
+	ProviderRegistry, RecordServiceInfo,
 };
 use sp_runtime::BuildStorage;
 
@@ -53,7 +53,12 @@ struct State {
 	services: BTreeMap<u64, HospitalId>,
 	providers: BTreeMap<u64, (Option<HospitalId>, bool)>,
 	patients: BTreeMap<u64, bool>,
+	/// The registrar's allowlist.
+	attributes: BTreeSet<Vec<u8>>,
 }
+
+/// The longest attribute the test directory's allowlist takes (the registry's mock bound).
+pub const MAX_ATTRIBUTE_LEN: u32 = 32;
 
 std::thread_local! {
 	static STATE: RefCell<State> = RefCell::new(State::default());
@@ -101,6 +106,19 @@ impl Directory {
 	}
 	pub fn revoke_patient(patient: u64) {
 		STATE.with(|s| s.borrow_mut().patients.insert(patient, false));
+	}
+	/// Puts `attribute` on the allowlist (the registry's rule is the registry's to test).
+	pub fn allow_attribute(attribute: &[u8]) {
+		STATE.with(|s| s.borrow_mut().attributes.insert(attribute.to_vec()));
+	}
+	pub fn disallow_attribute(attribute: &[u8]) {
+		STATE.with(|s| s.borrow_mut().attributes.remove(attribute));
+	}
+}
+
+impl AttributeRegistry for Directory {
+	fn is_allowed_attribute(attribute: &[u8]) -> bool {
+		STATE.with(|s| s.borrow().attributes.contains(attribute))
 	}
 }
 
@@ -153,6 +171,12 @@ impl crate::BenchmarkHelper<u64> for Directory {
 	fn register_patient(patient: &u64) {
 		Directory::add_patient(*patient);
 	}
+	fn allow_attribute(attribute: &[u8]) {
+		Directory::allow_attribute(attribute);
+	}
+	fn max_attribute_len() -> u32 {
+		MAX_ATTRIBUTE_LEN
+	}
 }
 
 impl pallet_emr::Config for Test {
@@ -160,6 +184,7 @@ impl pallet_emr::Config for Test {
 	type Hospitals = Directory;
 	type Providers = Directory;
 	type Patients = Directory;
+	type Attributes = Directory;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;
@@ -170,9 +195,11 @@ impl pallet_emr::Config for Test {
 	type BenchmarkHelper = Directory;
 }
 
-/// Test externalities at block 1 (so that events are recorded), with an empty directory.
+/// Test externalities at block 1 (so that events are recorded), with an empty directory whose
+/// allowlist holds `emergency`.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	STATE.with(|s| *s.borrow_mut() = State::default());
+	Directory::allow_attribute(b"emergency");
 	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

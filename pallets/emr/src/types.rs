@@ -101,7 +101,9 @@ pub struct NewEntry<T: Config> {
 	/// Hash of the record's SHVE ciphertext: a fulfilment must present ciphertexts hashing to
 	/// it, so the provider cannot swap the searchable index.
 	pub shve_commitment: Hash32,
-	/// The encoded CP-ABE policy of the record's key.
+	/// The CP-ABE policy of the record's key, as policy text
+	/// ([`medchain_crypto::abe::Policy::parse`]); it names only derived and allowlisted
+	/// attributes.
 	pub policy: BoundedVec<u8, T::MaxPolicyLen>,
 	/// A public description that names neither department nor diagnosis.
 	pub description: BoundedVec<u8, T::MaxDescriptionLen>,
@@ -110,18 +112,18 @@ pub struct NewEntry<T: Config> {
 }
 
 impl<T: Config> NewEntry<T> {
-	/// Bytes in the variable-length fields (locator, policy, description): what, besides the
-	/// number of records, the cost of appending scales with.
+	/// Bytes in the variable-length fields besides the policy (locator, description): what,
+	/// besides the number of records, the cost of appending scales with. The policy is priced
+	/// per record at its worst (it is parsed and each leaf looked up, a cost the parser's own
+	/// bounds cap), so it is not counted here.
 	pub fn variable_len(&self) -> u32 {
-		(self.locator.len() + self.policy.len() + self.description.len()) as u32
+		(self.locator.len() + self.description.len()) as u32
 	}
 
 	/// The largest [`Self::variable_len`] the bounds allow: the top of the weight's byte
 	/// component, per record.
 	pub fn max_variable_len() -> u32 {
-		T::MaxLocatorLen::get()
-			.saturating_add(T::MaxPolicyLen::get())
-			.saturating_add(T::MaxDescriptionLen::get())
+		T::MaxLocatorLen::get().saturating_add(T::MaxDescriptionLen::get())
 	}
 }
 

@@ -1,5 +1,6 @@
 //! Benchmarks of the registry's calls, each in its worst case (longest names, keys and
-//! attribute lists; the most expensive branch of every check).
+//! attribute lists, every attribute allowlisted and of the longest length the allowlist rule
+//! takes; the most expensive branch of every check).
 
 use super::*;
 use alloc::vec;
@@ -31,10 +32,29 @@ fn pdp_key<T: Config>() -> PdpKey<T> {
 	BoundedVec::truncate_from(crate::pdp_keys::pdp_key_of_len(T::MaxPdpKeyLen::get()))
 }
 
-fn attributes<T: Config>(count: u32) -> BoundedVec<Attribute<T>, T::MaxAttributes> {
-	BoundedVec::truncate_from(
-		(0..count).map(|i| full::<T::MaxAttributeLen>(i as u8)).collect::<alloc::vec::Vec<_>>(),
-	)
+/// Attribute `i`: `role-<i>` padded with `x` to the longest length both the bound and the
+/// policy parser take, so that it obeys the allowlist rule and its checks cost the most.
+fn attribute<T: Config>(i: u32) -> Attribute<T> {
+	let len = T::MaxAttributeLen::get().min(medchain_crypto::abe::MAX_ATTRIBUTE_LEN) as usize;
+	let mut text = alloc::format!("role-{i}").into_bytes();
+	text.resize(len.max(text.len()), b'x');
+	BoundedVec::truncate_from(text)
+}
+
+/// Attributes `0..count`, allowlisted (what a doctor may be given).
+fn attributes<T: Config>(
+	count: u32,
+) -> Result<BoundedVec<Attribute<T>, T::MaxAttributes>, BenchmarkError> {
+	let mut list = alloc::vec::Vec::new();
+	for i in 0..count {
+		let attribute = attribute::<T>(i);
+		if !AllowedAttributes::<T>::contains_key(&attribute) {
+			Pallet::<T>::allow_attribute(registrar::<T>()?, attribute.clone())
+				.map_err(|_| BenchmarkError::Stop("attribute not allowed"))?;
+		}
+		list.push(attribute);
+	}
+	Ok(BoundedVec::truncate_from(list))
 }
 
 /// Registers a hospital with the longest name and key; returns its id.
@@ -60,8 +80,7 @@ fn doctor<T: Config>(hospital: HospitalId) -> Result<T::AccountId, BenchmarkErro
 		doctor.clone(),
 		hospital,
 		2,
-		0b101,
-		attributes::<T>(T::MaxAttributes::get()),
+		attributes::<T>(T::MaxAttributes::get())?,
 	)
 	.map_err(|_| BenchmarkError::Stop("doctor registration failed"))?;
 	Ok(doctor)
@@ -141,10 +160,11 @@ mod benchmarks {
 	#[benchmark]
 	fn register_doctor(a: Linear<0, { T::MaxAttributes::get() }>) -> Result<(), BenchmarkError> {
 		let id = hospital::<T>(0)?;
+		let attributes = attributes::<T>(a)?;
 		let origin = registrar::<T>()?;
 		let doctor: T::AccountId = account("doctor", 0, 0);
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, doctor.clone(), id, 4, (1u64 << 37) - 1, attributes::<T>(a));
+		_(origin as T::RuntimeOrigin, doctor.clone(), id, 4, attributes);
 		assert!(Doctors::<T>::contains_key(&doctor));
 		Ok(())
 	}
@@ -153,9 +173,10 @@ mod benchmarks {
 	fn update_doctor(a: Linear<0, { T::MaxAttributes::get() }>) -> Result<(), BenchmarkError> {
 		let id = hospital::<T>(0)?;
 		let doctor = doctor::<T>(id)?;
+		let attributes = attributes::<T>(a)?;
 		let origin = registrar::<T>()?;
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, doctor.clone(), 3, 0b11, attributes::<T>(a));
+		_(origin as T::RuntimeOrigin, doctor.clone(), 3, attributes);
 		assert_eq!(Doctors::<T>::get(&doctor).map(|d| d.title), Some(3));
 		Ok(())
 	}
@@ -241,6 +262,30 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, full::<T::MaxAbeKeyLen>(3), [5; 32], 1);
 		assert!(Parameters::<T>::get().is_some());
+		Ok(())
+	}
+
+	/// The longest attribute the rule takes: its check (UTF-8, characters, prefixes, the
+	/// policy parser) is linear in its length.
+	#[benchmark]
+	fn allow_attribute() -> Result<(), BenchmarkError> {
+		let attribute = attribute::<T>(0);
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, attribute.clone());
+		assert!(AllowedAttributes::<T>::contains_key(&attribute));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn disallow_attribute() -> Result<(), BenchmarkError> {
+		let attribute = attribute::<T>(0);
+		Pallet::<T>::allow_attribute(registrar::<T>()?, attribute.clone())
+			.map_err(|_| BenchmarkError::Stop("attribute not allowed"))?;
+		let origin = registrar::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, attribute.clone());
+		assert!(!AllowedAttributes::<T>::contains_key(&attribute));
 		Ok(())
 	}
 

@@ -4,14 +4,14 @@
 
 use alloc::vec::Vec;
 use medchain_primitives::{
-	DoctorInfo, DoctorRegistry, DoctorStanding, HospitalId, HospitalRegistry, KeyServiceInfo,
-	KeyServiceRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo, ProviderRegistry,
-	RecordServiceInfo,
+	AttributeRegistry, DoctorInfo, DoctorRegistry, DoctorStanding, HospitalId, HospitalRegistry,
+	KeyServiceInfo, KeyServiceRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo,
+	ProviderRegistry, RecordServiceInfo, StaffRegistry,
 };
 
 use crate::{
-	Config, CurrentKeyEpoch, Doctors, HospitalOfRecordService, Hospitals, Pallet, Parameters,
-	PdpKeys,
+	AllowedAttributes, Attribute, Config, CurrentKeyEpoch, Doctors, HospitalOfRecordService,
+	Hospitals, Pallet, Parameters, PdpKeys, Providers,
 };
 
 impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {
@@ -58,12 +58,35 @@ impl<T: Config> DoctorRegistry<T::AccountId> for Pallet<T> {
 			hospital: doctor.hospital,
 			hospital_grade: hospital.grade,
 			title: doctor.title,
-			attributes: doctor.attributes.into_iter().map(|a| a.into_inner()).collect(),
+			// Only what the allowlist holds now, so that taking an attribute off it ends every
+			// access that needs it at once, without rewriting the doctors holding it.
+			attributes: doctor
+				.attributes
+				.into_iter()
+				.filter(|a| AllowedAttributes::<T>::contains_key(a))
+				.map(|a| a.into_inner())
+				.collect(),
 		})
 	}
 
 	fn doctor_exists(who: &T::AccountId) -> bool {
 		Doctors::<T>::contains_key(who)
+	}
+}
+
+impl<T: Config> AttributeRegistry for Pallet<T> {
+	fn is_allowed_attribute(attribute: &[u8]) -> bool {
+		// Longer than the bound: it cannot be on the allowlist, and no lookup is needed.
+		Attribute::<T>::try_from(attribute.to_vec()).is_ok_and(AllowedAttributes::<T>::contains_key)
+	}
+}
+
+impl<T: Config> StaffRegistry<T::AccountId> for Pallet<T> {
+	fn holds_staff_role(who: &T::AccountId) -> bool {
+		// Revoked or not: a revoked doctor is still not a fit delegate of a patient.
+		HospitalOfRecordService::<T>::contains_key(who)
+			|| Doctors::<T>::contains_key(who)
+			|| Providers::<T>::contains_key(who)
 	}
 }
 

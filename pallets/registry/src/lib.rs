@@ -15,7 +15,9 @@
 //!   version: a new key is added, older ones stay so that older records stay verifiable; every
 //!   key is decoded and subgroup-checked when it is registered), and optionally the account of
 //!   its validator node;
-//! - **doctors**: hospital, title 1..=4, departments and further ABE attributes;
+//! - **doctors**: hospital, title 1..=4 and further ABE attributes, each on the registrar's
+//!   allowlist. No department is kept: nothing on chain maps a doctor to a department
+//!   (DESIGN.md "Access needs a basis");
 //! - **storage providers**: HTTP endpoint and operating hospital, if any;
 //! - **patients**: a pseudonymous account plus a 32-byte commitment to the identity escrow
 //!   the key service keeps. Nothing that identifies a patient is stored on chain, in clear or
@@ -33,6 +35,15 @@
 //! Key epochs: ABE user keys are issued per epoch and policies name the epoch, so
 //! [`Pallet::start_key_epoch`] revokes every key issued before it at once.
 //!
+//! Attributes: besides the attributes the chain derives (title, grade, key epoch, the doctor's
+//! identity), a doctor may hold, and a record policy may name, only attributes on the
+//! registrar's allowlist ([`AllowedAttributes`], at most [`Config::MaxAllowedAttributes`]).
+//! The allowlist refuses derived prefixes, the policy language's words, anything that looks
+//! like a department and anything a policy cannot name as one attribute (the rule:
+//! [`allowlist`]). An attribute taken off the allowlist stops counting at once: the doctors
+//! holding it keep it in their record, but [`medchain_primitives::DoctorRegistry`] no longer
+//! reports it, and it can no longer be registered.
+//!
 //! ## Interface
 //!
 //! ### Dispatchable functions (all require [`Config::RegistrarOrigin`] unless noted)
@@ -43,13 +54,15 @@
 //!   [`Pallet::revoke_provider`]
 //! - [`Pallet::register_patient`], [`Pallet::revoke_patient`]
 //! - [`Pallet::start_key_epoch`], [`Pallet::set_public_parameters`]
+//! - [`Pallet::allow_attribute`], [`Pallet::disallow_attribute`]
 //!
 //! ### For other pallets
 //!
 //! Other pallets never read this pallet's storage: the pallet implements the traits of
 //! `medchain-primitives` ([`medchain_primitives::HospitalRegistry`],
 //! [`medchain_primitives::DoctorRegistry`], [`medchain_primitives::ProviderRegistry`],
-//! [`medchain_primitives::PatientRegistry`], [`medchain_primitives::KeyServiceRegistry`]), which
+//! [`medchain_primitives::PatientRegistry`], [`medchain_primitives::KeyServiceRegistry`],
+//! [`medchain_primitives::AttributeRegistry`], [`medchain_primitives::StaffRegistry`]), which
 //! the runtime passes to the pallets that need them, and tells [`Config::OnRevoked`] of every
 //! revocation.
 //!
@@ -65,10 +78,12 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+pub mod allowlist;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod feeless;
 pub use feeless::{CheckFeeless, NOT_REGISTERED};
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(any(feature = "runtime-benchmarks", test))]
@@ -112,13 +127,17 @@ pub enum Role {
 pub mod pallet {
 	use super::*;
 
+	use alloc::{string::String, vec::Vec};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::OnRevoked;
 
-	/// The in-code storage version: 1 since PDP keys moved out of [`Hospital`] into
-	/// [`PdpKeys`] (the chain has not launched, so no migration from 0 exists).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	use crate::allowlist::{check_attribute, AttributeRefusal};
+
+	/// The in-code storage version: 2 since doctors keep no departments
+	/// ([`crate::migrations::v2`]); 1 since PDP keys moved out of [`Hospital`] into [`PdpKeys`]
+	/// (the chain had not launched, so no migration from 0 exists).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -141,13 +160,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPdpKeyLen: Get<u32>;
 
-		/// Maximum number of ABE attributes of a doctor beyond title, grade and departments.
+		/// Maximum number of allowlisted attributes one doctor holds (the derived ones, title,
+		/// grade, key epoch and identity, are not stored).
 		#[pallet::constant]
 		type MaxAttributes: Get<u32>;
 
 		/// Maximum length of one attribute, in bytes.
 		#[pallet::constant]
 		type MaxAttributeLen: Get<u32>;
+
+		/// Maximum number of attributes on the registrar's allowlist ([`AllowedAttributes`]).
+		#[pallet::constant]
+		type MaxAllowedAttributes: Get<u32>;
 
 		/// Maximum length of a storage provider's endpoint URL, in bytes.
 		#[pallet::constant]
@@ -205,6 +229,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Parameters<T: Config> = StorageValue<_, PublicParameters<T>, OptionQuery>;
 
+	/// The registrar's allowlist: the attributes doctors may hold and record policies may name,
+	/// besides the derived ones. Every entry obeys the rule of [`crate::allowlist`].
+	#[pallet::storage]
+	pub type AllowedAttributes<T: Config> = StorageMap<_, Blake2_128Concat, Attribute<T>, ()>;
+
+	/// Number of entries of [`AllowedAttributes`], at most [`Config::MaxAllowedAttributes`].
+	#[pallet::storage]
+	pub type AllowedAttributeCount<T> = StorageValue<_, u32, ValueQuery>;
+
 	/// Per registered actor: the last block in which it had a feeless transaction included
 	/// and how many ([`CheckFeeless`]). One entry per actor that ever transacted feelessly.
 	#[pallet::storage]
@@ -224,7 +257,7 @@ pub mod pallet {
 		HospitalRevoked { hospital: HospitalId },
 		/// A doctor was registered.
 		DoctorRegistered { doctor: T::AccountId, hospital: HospitalId },
-		/// A doctor's title, departments or attributes changed.
+		/// A doctor's title or attributes changed.
 		DoctorUpdated { doctor: T::AccountId },
 		/// A doctor was revoked.
 		DoctorRevoked { doctor: T::AccountId },
@@ -242,6 +275,11 @@ pub mod pallet {
 		KeyEpochStarted { index: u32 },
 		/// The key service published new public parameters.
 		PublicParametersSet { shve_schema: u16 },
+		/// The registrar put `attribute` on the allowlist.
+		AttributeAllowed { attribute: Attribute<T> },
+		/// The registrar took `attribute` off the allowlist; doctors holding it no longer count
+		/// as holding it.
+		AttributeDisallowed { attribute: Attribute<T> },
 	}
 
 	#[pallet::error]
@@ -250,8 +288,9 @@ pub mod pallet {
 		InvalidGrade,
 		/// A doctor title must lie in 1..=4.
 		InvalidTitle,
-		/// A department set names a department beyond the 37 of the schema.
-		InvalidDepartments,
+		/// A doctor's attribute is not on the registrar's allowlist. (In the place of the
+		/// former `InvalidDepartments`, so that the indices of the errors below stay.)
+		AttributeNotAllowed,
 		/// The account already holds a role (record service, doctor, provider or patient).
 		AccountHasRole,
 		/// No hospital has this identifier.
@@ -277,6 +316,47 @@ pub mod pallet {
 		InvalidPdpKey,
 		/// The hospital's PDP key versions are exhausted.
 		PdpKeyVersionOverflow,
+		/// The attribute is on the allowlist already.
+		AttributeAlreadyAllowed,
+		/// The attribute is not on the allowlist.
+		UnknownAttribute,
+		/// The allowlist holds [`Config::MaxAllowedAttributes`] attributes.
+		TooManyAllowedAttributes,
+		/// The attribute starts with a derived attribute's prefix (`title>=`, `grade>=`,
+		/// `epoch:`, `doctor:`) or is a word of the policy language (`and`, `or`).
+		ReservedAttribute,
+		/// The attribute looks like a department (`dept:…`, `department…`): nothing on chain
+		/// maps a doctor to a department.
+		DepartmentAttribute,
+		/// The attribute is not one word a policy can name: not UTF-8, empty, with whitespace
+		/// or parentheses, or not read back as itself by the policy parser.
+		MalformedAttribute,
+	}
+
+	/// The registry's state at genesis.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The attributes on the registrar's allowlist from the start (for example
+		/// `emergency`, which break-glass access needs); each must obey the allowlist rule.
+		pub allowed_attributes: Vec<String>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for attribute in &self.allowed_attributes {
+				// A genesis that breaks the allowlist rule must not start a chain; building the
+				// genesis state is the one place that can only refuse by stopping.
+				let bounded = Attribute::<T>::try_from(attribute.as_bytes().to_vec())
+					.unwrap_or_else(|_| panic!("genesis attribute {attribute:?} is too long"));
+				if let Err(error) = Pallet::<T>::do_allow_attribute(bounded) {
+					panic!("genesis attribute {attribute:?} refused: {error:?}");
+				}
+			}
+		}
 	}
 
 	#[pallet::hooks]
@@ -411,7 +491,15 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Registers `doctor` at an active hospital with a title, departments and attributes.
+		/// Registers `doctor` at an active hospital with a title and attributes.
+		///
+		/// The origin must be [`Config::RegistrarOrigin`]. Every attribute must be on the
+		/// allowlist ([`Pallet::allow_attribute`]); no department is kept.
+		///
+		/// Emits [`Event::DoctorRegistered`].
+		///
+		/// ## Complexity
+		/// - O(a) in the number of attributes `a`, one allowlist lookup each.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::register_doctor(attributes.len() as u32))]
 		pub fn register_doctor(
@@ -419,19 +507,17 @@ pub mod pallet {
 			doctor: T::AccountId,
 			hospital: HospitalId,
 			title: u8,
-			departments: DepartmentSet,
 			attributes: BoundedVec<Attribute<T>, T::MaxAttributes>,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Self::ensure_no_role(&doctor)?;
 			Self::ensure_active_hospital(hospital)?;
-			Self::ensure_valid_doctor(title, departments)?;
+			Self::ensure_valid_doctor(title, &attributes)?;
 			Doctors::<T>::insert(
 				&doctor,
 				Doctor {
 					hospital,
 					title,
-					departments,
 					attributes,
 					registered_at: frame_system::Pallet::<T>::block_number(),
 					revoked_at: None,
@@ -442,23 +528,29 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Replaces a doctor's title, departments and attributes.
+		/// Replaces a doctor's title and attributes.
+		///
+		/// The origin must be [`Config::RegistrarOrigin`]. Every attribute must be on the
+		/// allowlist.
+		///
+		/// Emits [`Event::DoctorUpdated`].
+		///
+		/// ## Complexity
+		/// - O(a) in the number of attributes `a`, one allowlist lookup each.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::update_doctor(attributes.len() as u32))]
 		pub fn update_doctor(
 			origin: OriginFor<T>,
 			doctor: T::AccountId,
 			title: u8,
-			departments: DepartmentSet,
 			attributes: BoundedVec<Attribute<T>, T::MaxAttributes>,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
-			Self::ensure_valid_doctor(title, departments)?;
+			Self::ensure_valid_doctor(title, &attributes)?;
 			Doctors::<T>::try_mutate(&doctor, |entry| -> DispatchResult {
 				let entry = entry.as_mut().ok_or(Error::<T>::UnknownDoctor)?;
 				ensure!(entry.revoked_at.is_none(), Error::<T>::AlreadyRevoked);
 				entry.title = title;
-				entry.departments = departments;
 				entry.attributes = attributes;
 				Ok(())
 			})?;
@@ -626,6 +718,48 @@ pub mod pallet {
 			Self::deposit_event(Event::PublicParametersSet { shve_schema });
 			Ok(())
 		}
+
+		/// Puts `attribute` on the allowlist: doctors may then hold it and record policies name
+		/// it.
+		///
+		/// The origin must be [`Config::RegistrarOrigin`]. The attribute must obey the
+		/// allowlist rule ([`crate::allowlist`]): UTF-8 without whitespace or parentheses, not
+		/// `and`/`or`, no derived prefix (`title>=`, `grade>=`, `epoch:`, `doctor:`), nothing
+		/// that looks like a department (`dept:…`, `department…`), and one word a policy can
+		/// name. The allowlist holds at most [`Config::MaxAllowedAttributes`].
+		///
+		/// Emits [`Event::AttributeAllowed`].
+		///
+		/// ## Complexity
+		/// - O(l) in the attribute's length `l` (at most [`Config::MaxAttributeLen`]).
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::allow_attribute())]
+		pub fn allow_attribute(origin: OriginFor<T>, attribute: Attribute<T>) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::do_allow_attribute(attribute)
+		}
+
+		/// Takes `attribute` off the allowlist. It stops counting at once: the directory no
+		/// longer reports it for the doctors holding it (their records keep it), and no doctor
+		/// can be given it. Policies of records appended earlier are not touched; a policy
+		/// naming it is refused from now on.
+		///
+		/// The origin must be [`Config::RegistrarOrigin`].
+		///
+		/// Emits [`Event::AttributeDisallowed`].
+		///
+		/// ## Complexity
+		/// - O(1).
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::disallow_attribute())]
+		pub fn disallow_attribute(origin: OriginFor<T>, attribute: Attribute<T>) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			ensure!(AllowedAttributes::<T>::contains_key(&attribute), Error::<T>::UnknownAttribute);
+			AllowedAttributes::<T>::remove(&attribute);
+			AllowedAttributeCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+			Self::deposit_event(Event::AttributeDisallowed { attribute });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -705,15 +839,42 @@ pub mod pallet {
 			Ok(())
 		}
 
-		fn ensure_valid_doctor(title: u8, departments: DepartmentSet) -> DispatchResult {
+		fn ensure_valid_doctor(title: u8, attributes: &[Attribute<T>]) -> DispatchResult {
 			ensure!(TITLES.contains(&title), Error::<T>::InvalidTitle);
-			ensure!(departments >> MAX_DEPARTMENTS == 0, Error::<T>::InvalidDepartments);
+			ensure!(
+				attributes.iter().all(AllowedAttributes::<T>::contains_key),
+				Error::<T>::AttributeNotAllowed
+			);
+			Ok(())
+		}
+
+		/// Puts `attribute` on the allowlist if it obeys the rule and there is room (the
+		/// `allow_attribute` call and the genesis build).
+		pub(crate) fn do_allow_attribute(attribute: Attribute<T>) -> DispatchResult {
+			check_attribute(&attribute).map_err(|refusal| match refusal {
+				AttributeRefusal::Reserved => Error::<T>::ReservedAttribute,
+				AttributeRefusal::Department => Error::<T>::DepartmentAttribute,
+				AttributeRefusal::Malformed => Error::<T>::MalformedAttribute,
+			})?;
+			ensure!(
+				!AllowedAttributes::<T>::contains_key(&attribute),
+				Error::<T>::AttributeAlreadyAllowed
+			);
+			let count = AllowedAttributeCount::<T>::get()
+				.checked_add(1)
+				.filter(|count| *count <= T::MaxAllowedAttributes::get())
+				.ok_or(Error::<T>::TooManyAllowedAttributes)?;
+			AllowedAttributes::<T>::insert(&attribute, ());
+			AllowedAttributeCount::<T>::put(count);
+			Self::deposit_event(Event::AttributeAllowed { attribute });
 			Ok(())
 		}
 
 		/// Invariants: hospital ids below the counter, record services and hospitals in
 		/// one-to-one correspondence, doctors and providers point at existing hospitals, grades
-		/// and titles in range, and no account holds two roles.
+		/// and titles in range, no account holds two roles, the allowlist's counter is its size
+		/// and within the bound, and every allowlisted or held attribute obeys the allowlist
+		/// rule (so no doctor holds a department).
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let next = NextHospitalId::<T>::get();
@@ -749,7 +910,10 @@ pub mod pallet {
 					"doctor of unknown hospital"
 				);
 				ensure!(TITLES.contains(&doctor.title), "doctor title out of range");
-				ensure!(doctor.departments >> MAX_DEPARTMENTS == 0, "department out of range");
+				ensure!(
+					doctor.attributes.iter().all(|a| check_attribute(a).is_ok()),
+					"a doctor holds an attribute the allowlist rule refuses"
+				);
 				ensure!(
 					!HospitalOfRecordService::<T>::contains_key(&who),
 					"doctor is a record service"
@@ -768,6 +932,22 @@ pub mod pallet {
 			for (who, _) in Patients::<T>::iter() {
 				ensure!(Self::role_of(&who) == Some(Role::Patient), "patient holds another role");
 			}
+			let mut allowed = 0u32;
+			for attribute in AllowedAttributes::<T>::iter_keys() {
+				allowed = allowed.saturating_add(1);
+				ensure!(
+					check_attribute(&attribute).is_ok(),
+					"an allowlisted attribute breaks the allowlist rule"
+				);
+			}
+			ensure!(
+				AllowedAttributeCount::<T>::get() == allowed,
+				"AllowedAttributeCount is not the allowlist's size"
+			);
+			ensure!(
+				allowed <= T::MaxAllowedAttributes::get(),
+				"the allowlist exceeds MaxAllowedAttributes"
+			);
 			Ok(())
 		}
 	}

@@ -26,6 +26,8 @@ parameter_types! {
 	pub const MaxPdpKeyLen: u32 = 256;
 	pub const MaxAttributes: u32 = 8;
 	pub const MaxAttributeLen: u32 = 32;
+	// Room for every attribute the benchmarks give one doctor (MaxAttributes) and a few more.
+	pub const MaxAllowedAttributes: u32 = 12;
 	pub const MaxEndpointLen: u32 = 128;
 	pub const MaxAbeKeyLen: u32 = 512;
 	pub const MaxFeelessPerBlock: u32 = 2;
@@ -74,15 +76,29 @@ impl pallet_registry::Config for Test {
 	type MaxPdpKeyLen = MaxPdpKeyLen;
 	type MaxAttributes = MaxAttributes;
 	type MaxAttributeLen = MaxAttributeLen;
+	type MaxAllowedAttributes = MaxAllowedAttributes;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxAbeKeyLen = MaxAbeKeyLen;
 	type MaxFeelessPerBlock = MaxFeelessPerBlock;
 	type WeightInfo = ();
 }
 
-/// Test externalities at block 1 (so that events are recorded).
+/// The attributes the mock's genesis allows: break-glass's and two roles the tests give
+/// doctors.
+pub const GENESIS_ATTRIBUTES: [&str; 3] = ["emergency", "surgeon", "attending"];
+
+/// Test externalities at block 1 (so that events are recorded), with
+/// [`GENESIS_ATTRIBUTES`] allowed.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let storage = RuntimeGenesisConfig {
+		registry: pallet_registry::GenesisConfig {
+			allowed_attributes: GENESIS_ATTRIBUTES.iter().map(|a| a.to_string()).collect(),
+			..Default::default()
+		},
+		..Default::default()
+	}
+	.build_storage()
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -89,7 +89,7 @@ fn only_the_registrar_registers() {
 }
 
 #[test]
-fn rejects_grades_titles_and_departments_out_of_range() {
+fn rejects_grades_and_titles_out_of_range() {
 	new_test_ext().execute_with(|| {
 		for grade in [0, 4, 15, 255] {
 			assert_noop!(
@@ -111,20 +111,15 @@ fn rejects_grades_titles_and_departments_out_of_range() {
 		);
 		for title in [0, 5] {
 			assert_noop!(
-				Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, title, 1, attrs(&[])),
+				Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, title, attrs(&[])),
 				Error::<Test>::InvalidTitle
 			);
 		}
-		assert_noop!(
-			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 2, 1 << 37, attrs(&[])),
-			Error::<Test>::InvalidDepartments
-		);
 		assert_ok!(Registry::register_doctor(
 			RuntimeOrigin::root(),
 			DOCTOR,
 			id,
 			4,
-			(1 << 37) - 1,
 			attrs(&[b"emergency"])
 		));
 		check_invariants();
@@ -136,7 +131,7 @@ fn an_account_holds_one_role() {
 	new_test_ext().execute_with(|| {
 		let id = register_hospital(RECORD_SERVICE, 10);
 		assert_noop!(
-			Registry::register_doctor(RuntimeOrigin::root(), RECORD_SERVICE, id, 1, 0, attrs(&[])),
+			Registry::register_doctor(RuntimeOrigin::root(), RECORD_SERVICE, id, 1, attrs(&[])),
 			Error::<Test>::AccountHasRole
 		);
 		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [7; 32]));
@@ -167,18 +162,11 @@ fn an_account_holds_one_role() {
 fn doctors_need_an_active_hospital() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
-			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, 0, 1, 0, attrs(&[])),
+			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, 0, 1, attrs(&[])),
 			Error::<Test>::UnknownHospital
 		);
 		let id = register_hospital(RECORD_SERVICE, 10);
-		assert_ok!(Registry::register_doctor(
-			RuntimeOrigin::root(),
-			DOCTOR,
-			id,
-			3,
-			0b110,
-			attrs(&[])
-		));
+		assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 3, attrs(&[])));
 		assert!(Registry::active_doctor(&DOCTOR).is_some());
 
 		assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), id));
@@ -187,7 +175,7 @@ fn doctors_need_an_active_hospital() {
 		assert!(Registry::active_doctor(&DOCTOR).is_none());
 		assert!(Registry::active_hospital_of(&RECORD_SERVICE).is_none());
 		assert_noop!(
-			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR + 1, id, 1, 0, attrs(&[])),
+			Registry::register_doctor(RuntimeOrigin::root(), DOCTOR + 1, id, 1, attrs(&[])),
 			Error::<Test>::HospitalRevoked
 		);
 		assert_noop!(
@@ -211,27 +199,19 @@ fn updates_and_revokes_doctors() {
 	new_test_ext().execute_with(|| {
 		let id = register_hospital(RECORD_SERVICE, 10);
 		assert_noop!(
-			Registry::update_doctor(RuntimeOrigin::root(), DOCTOR, 2, 0, attrs(&[])),
+			Registry::update_doctor(RuntimeOrigin::root(), DOCTOR, 2, attrs(&[])),
 			Error::<Test>::UnknownDoctor
 		);
-		assert_ok!(Registry::register_doctor(
-			RuntimeOrigin::root(),
-			DOCTOR,
-			id,
-			1,
-			0b1,
-			attrs(&[])
-		));
+		assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 1, attrs(&[])));
 		assert_ok!(Registry::update_doctor(
 			RuntimeOrigin::root(),
 			DOCTOR,
 			3,
-			0b1010,
-			attrs(&[b"emergency", b"oncology-board"])
+			attrs(&[b"emergency", b"attending"])
 		));
 		System::assert_last_event(Event::DoctorUpdated { doctor: DOCTOR }.into());
 		let doctor = Registry::active_doctor(&DOCTOR).unwrap();
-		assert_eq!((doctor.title, doctor.departments, doctor.attributes.len()), (3, 0b1010, 2));
+		assert_eq!((doctor.title, doctor.attributes.len()), (3, 2));
 
 		assert_ok!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR));
 		assert!(Registry::active_doctor(&DOCTOR).is_none());
@@ -241,7 +221,7 @@ fn updates_and_revokes_doctors() {
 			Error::<Test>::AlreadyRevoked
 		);
 		assert_noop!(
-			Registry::update_doctor(RuntimeOrigin::root(), DOCTOR, 2, 0, attrs(&[])),
+			Registry::update_doctor(RuntimeOrigin::root(), DOCTOR, 2, attrs(&[])),
 			Error::<Test>::AlreadyRevoked
 		);
 		assert_noop!(
@@ -490,7 +470,6 @@ mod feeless {
 				DOCTOR,
 				hospital,
 				2,
-				0b101,
 				BoundedVec::default()
 			));
 			assert_eq!(include(DOCTOR, Pays::No), Ok(()));
@@ -593,7 +572,6 @@ fn the_directory_answers_for_every_role() {
 			DOCTOR,
 			id,
 			3,
-			1 << 4,
 			attrs(&[b"surgeon"])
 		));
 		let info = <Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR).unwrap();
@@ -640,7 +618,7 @@ fn the_directory_answers_for_every_role() {
 fn revocations_reach_the_listeners() {
 	new_test_ext().execute_with(|| {
 		let id = register_hospital(RECORD_SERVICE, 12);
-		assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 1, 0, attrs(&[])));
+		assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 1, attrs(&[])));
 		assert_ok!(Registry::register_provider(
 			RuntimeOrigin::root(),
 			PROVIDER,
@@ -665,4 +643,315 @@ fn revocations_reach_the_listeners() {
 		assert!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR).is_err());
 		assert_eq!(revoked().len(), 4);
 	});
+}
+
+mod allowlist {
+	use super::*;
+	use medchain_primitives::{AttributeRegistry, DoctorRegistry, StaffRegistry};
+	use sp_runtime::BuildStorage;
+
+	fn attribute(bytes: &[u8]) -> Attribute<Test> {
+		bounded(bytes)
+	}
+
+	fn allow(bytes: &[u8]) -> sp_runtime::DispatchResult {
+		Registry::allow_attribute(RuntimeOrigin::root(), attribute(bytes))
+	}
+
+	#[test]
+	fn genesis_allows_its_attributes() {
+		new_test_ext().execute_with(|| {
+			assert_eq!(AllowedAttributeCount::<Test>::get(), GENESIS_ATTRIBUTES.len() as u32);
+			for a in GENESIS_ATTRIBUTES {
+				assert!(<Registry as AttributeRegistry>::is_allowed_attribute(a.as_bytes()), "{a}");
+			}
+			assert!(!<Registry as AttributeRegistry>::is_allowed_attribute(b"oncologist"));
+			// Longer than MaxAttributeLen: never allowed, and no lookup needed to say so.
+			assert!(!<Registry as AttributeRegistry>::is_allowed_attribute(&[b'a'; 40]));
+			check_invariants();
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "refused")]
+	fn a_genesis_with_a_department_does_not_build() {
+		let _ = RuntimeGenesisConfig {
+			registry: crate::GenesisConfig {
+				allowed_attributes: vec!["dept:3".into()],
+				..Default::default()
+			},
+			..Default::default()
+		}
+		.build_storage();
+	}
+
+	#[test]
+	fn only_the_registrar_allows_and_disallows() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				Registry::allow_attribute(RuntimeOrigin::signed(DOCTOR), attribute(b"on-call")),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(allow(b"on-call"));
+			System::assert_last_event(
+				Event::AttributeAllowed { attribute: attribute(b"on-call") }.into(),
+			);
+			assert!(<Registry as AttributeRegistry>::is_allowed_attribute(b"on-call"));
+			assert_eq!(AllowedAttributeCount::<Test>::get(), 4);
+			assert_noop!(allow(b"on-call"), Error::<Test>::AttributeAlreadyAllowed);
+
+			assert_noop!(
+				Registry::disallow_attribute(RuntimeOrigin::signed(DOCTOR), attribute(b"on-call")),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(Registry::disallow_attribute(RuntimeOrigin::root(), attribute(b"on-call")));
+			System::assert_last_event(
+				Event::AttributeDisallowed { attribute: attribute(b"on-call") }.into(),
+			);
+			assert!(!<Registry as AttributeRegistry>::is_allowed_attribute(b"on-call"));
+			assert_eq!(AllowedAttributeCount::<Test>::get(), 3);
+			assert_noop!(
+				Registry::disallow_attribute(RuntimeOrigin::root(), attribute(b"on-call")),
+				Error::<Test>::UnknownAttribute
+			);
+			check_invariants();
+		});
+	}
+
+	#[test]
+	fn derived_prefixes_and_policy_words_are_reserved() {
+		new_test_ext().execute_with(|| {
+			for a in [
+				&b"title>=4"[..],
+				b"grade>=14",
+				b"epoch:0",
+				b"doctor:ab",
+				b"Epoch:1",
+				b"and",
+				b"OR",
+			] {
+				assert_noop!(allow(a), Error::<Test>::ReservedAttribute);
+			}
+		});
+	}
+
+	#[test]
+	fn department_like_attributes_are_refused() {
+		new_test_ext().execute_with(|| {
+			for a in
+				[&b"dept:3"[..], b"DEPT:cardiology", b"dept-icu", b"department", b"Departments"]
+			{
+				assert_noop!(allow(a), Error::<Test>::DepartmentAttribute);
+			}
+			// A word that merely starts with the letters is not a department.
+			assert_ok!(allow(b"deputy"));
+		});
+	}
+
+	#[test]
+	fn whitespace_parentheses_and_non_utf8_are_refused() {
+		new_test_ext().execute_with(|| {
+			for a in [&b"on call"[..], b"on\tcall", b"(x", b"x)", b"a,b", b"", &[0xc3, 0x28]] {
+				assert_noop!(allow(a), Error::<Test>::MalformedAttribute);
+			}
+		});
+	}
+
+	#[test]
+	fn the_allowlist_is_bounded() {
+		new_test_ext().execute_with(|| {
+			let room = MaxAllowedAttributes::get() - GENESIS_ATTRIBUTES.len() as u32;
+			for i in 0..room {
+				assert_ok!(allow(format!("role-{i}").as_bytes()));
+			}
+			assert_noop!(allow(b"one-too-many"), Error::<Test>::TooManyAllowedAttributes);
+			assert_ok!(Registry::disallow_attribute(RuntimeOrigin::root(), attribute(b"role-0")));
+			assert_ok!(allow(b"one-too-many"));
+			assert_eq!(AllowedAttributeCount::<Test>::get(), MaxAllowedAttributes::get());
+			check_invariants();
+		});
+	}
+
+	#[test]
+	fn doctors_hold_only_allowed_attributes() {
+		new_test_ext().execute_with(|| {
+			let id = register_hospital(RECORD_SERVICE, 10);
+			assert_noop!(
+				Registry::register_doctor(
+					RuntimeOrigin::root(),
+					DOCTOR,
+					id,
+					2,
+					attrs(&[b"emergency", b"cardiologist"])
+				),
+				Error::<Test>::AttributeNotAllowed
+			);
+			assert_ok!(Registry::register_doctor(
+				RuntimeOrigin::root(),
+				DOCTOR,
+				id,
+				2,
+				attrs(&[b"emergency"])
+			));
+			assert_noop!(
+				Registry::update_doctor(
+					RuntimeOrigin::root(),
+					DOCTOR,
+					2,
+					attrs(&[b"cardiologist"])
+				),
+				Error::<Test>::AttributeNotAllowed
+			);
+			assert_ok!(allow(b"cardiologist"));
+			assert_ok!(Registry::update_doctor(
+				RuntimeOrigin::root(),
+				DOCTOR,
+				2,
+				attrs(&[b"cardiologist"])
+			));
+			check_invariants();
+		});
+	}
+
+	#[test]
+	fn disallowing_ends_an_attribute_in_the_directory_at_once() {
+		new_test_ext().execute_with(|| {
+			let id = register_hospital(RECORD_SERVICE, 10);
+			assert_ok!(Registry::register_doctor(
+				RuntimeOrigin::root(),
+				DOCTOR,
+				id,
+				4,
+				attrs(&[b"emergency", b"surgeon"])
+			));
+			let held =
+				|| <Registry as DoctorRegistry<u64>>::active_doctor(&DOCTOR).unwrap().attributes;
+			assert_eq!(held(), vec![b"emergency".to_vec(), b"surgeon".to_vec()]);
+
+			assert_ok!(Registry::disallow_attribute(
+				RuntimeOrigin::root(),
+				attribute(b"emergency")
+			));
+			assert_eq!(held(), vec![b"surgeon".to_vec()]);
+			// The record keeps it (no sweep over doctors), so allowing it again restores it.
+			assert_eq!(Doctors::<Test>::get(DOCTOR).unwrap().attributes.len(), 2);
+			check_invariants();
+			assert_ok!(allow(b"emergency"));
+			assert_eq!(held(), vec![b"emergency".to_vec(), b"surgeon".to_vec()]);
+		});
+	}
+
+	#[test]
+	fn staff_are_doctors_record_services_and_providers_revoked_or_not() {
+		new_test_ext().execute_with(|| {
+			let staff = |who: u64| <Registry as StaffRegistry<u64>>::holds_staff_role(&who);
+			let id = register_hospital(RECORD_SERVICE, 10);
+			assert_ok!(Registry::register_doctor(RuntimeOrigin::root(), DOCTOR, id, 1, attrs(&[])));
+			assert_ok!(Registry::register_provider(
+				RuntimeOrigin::root(),
+				PROVIDER,
+				None,
+				bounded(b"p")
+			));
+			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
+			assert!(staff(RECORD_SERVICE) && staff(DOCTOR) && staff(PROVIDER));
+			assert!(!staff(PATIENT) && !staff(99));
+
+			assert_ok!(Registry::revoke_doctor(RuntimeOrigin::root(), DOCTOR));
+			assert_ok!(Registry::revoke_provider(RuntimeOrigin::root(), PROVIDER));
+			assert_ok!(Registry::revoke_hospital(RuntimeOrigin::root(), id));
+			assert!(staff(RECORD_SERVICE) && staff(DOCTOR) && staff(PROVIDER));
+		});
+	}
+
+	#[test]
+	fn try_state_checks_the_allowlist() {
+		new_test_ext().execute_with(|| {
+			check_invariants();
+			AllowedAttributeCount::<Test>::put(2);
+			assert!(Registry::do_try_state().is_err());
+			AllowedAttributeCount::<Test>::put(4);
+			// An entry that breaks the rule, written around the call.
+			AllowedAttributes::<Test>::insert(attribute(b"dept:3"), ());
+			assert!(Registry::do_try_state().is_err());
+		});
+	}
+}
+
+mod migration {
+	use super::*;
+	use crate::migrations::v2::{DoctorV1, MigrateV1ToV2};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	fn put_v1(who: u64, doctor: DoctorV1<Test>) {
+		frame_support::storage::unhashed::put(&Doctors::<Test>::hashed_key_for(who), &doctor);
+	}
+
+	#[test]
+	fn v1_doctors_lose_their_departments() {
+		new_test_ext().execute_with(|| {
+			let id = register_hospital(RECORD_SERVICE, 10);
+			StorageVersion::new(1).put::<Registry>();
+			put_v1(
+				DOCTOR,
+				DoctorV1 {
+					hospital: id,
+					title: 3,
+					departments: 0b1010,
+					attributes: attrs(&[b"emergency", b"dept:cardiology", b"surgeon"]),
+					registered_at: 1,
+					revoked_at: None,
+				},
+			);
+			put_v1(
+				DOCTOR + 1,
+				DoctorV1 {
+					hospital: id,
+					title: 1,
+					departments: (1 << 37) - 1,
+					attributes: attrs(&[]),
+					registered_at: 1,
+					revoked_at: Some(2),
+				},
+			);
+			// Stored under the old layout, the doctors do not decode as version 2.
+			assert!(Doctors::<Test>::get(DOCTOR).is_none());
+
+			#[cfg(feature = "try-runtime")]
+			let state = MigrateV1ToV2::<Test>::pre_upgrade().unwrap();
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			#[cfg(feature = "try-runtime")]
+			MigrateV1ToV2::<Test>::post_upgrade(state).unwrap();
+
+			assert_eq!(Registry::on_chain_storage_version(), StorageVersion::new(2));
+			assert_eq!(
+				Doctors::<Test>::get(DOCTOR),
+				Some(Doctor {
+					hospital: id,
+					title: 3,
+					// The department attribute goes with the department set.
+					attributes: attrs(&[b"emergency", b"surgeon"]),
+					registered_at: 1,
+					revoked_at: None,
+				})
+			);
+			let revoked = Doctors::<Test>::get(DOCTOR + 1).unwrap();
+			assert_eq!(
+				(revoked.title, revoked.revoked_at, revoked.attributes.len()),
+				(1, Some(2), 0)
+			);
+			assert_eq!(Doctors::<Test>::iter().count(), 2);
+			check_invariants();
+
+			// At version 2 it does nothing.
+			let before = Doctors::<Test>::get(DOCTOR);
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Doctors::<Test>::get(DOCTOR), before);
+		});
+	}
+
+	#[test]
+	fn the_in_code_version_is_two() {
+		assert_eq!(Registry::in_code_storage_version(), StorageVersion::new(2));
+	}
 }

@@ -7,7 +7,7 @@ use scale_info::TypeInfo;
 
 use crate::Config;
 
-pub use medchain_primitives::{DepartmentSet, HospitalId, PdpKeyVersion, MAX_DEPARTMENTS};
+pub use medchain_primitives::{HospitalId, PdpKeyVersion};
 
 /// Lowest and highest hospital grades (S2's grades 5..=14).
 pub const GRADES: core::ops::RangeInclusive<u8> = 5..=14;
@@ -19,7 +19,8 @@ pub const TITLES: core::ops::RangeInclusive<u8> = 1..=4;
 /// checked when it is registered.
 pub type PdpKey<T> = BoundedVec<u8, <T as Config>::MaxPdpKeyLen>;
 
-/// A doctor's attribute as the ABE policies name it (for example `emergency`), UTF-8.
+/// A doctor's attribute as the ABE policies name it (for example `emergency`), UTF-8, obeying
+/// the allowlist rule ([`crate::allowlist`]).
 pub type Attribute<T> = BoundedVec<u8, <T as Config>::MaxAttributeLen>;
 
 /// A registered hospital.
@@ -76,9 +77,9 @@ pub struct Doctor<T: Config> {
 	pub hospital: HospitalId,
 	/// Title 1..=4 (resident .. chief physician); ABE policies compare against it.
 	pub title: u8,
-	/// Departments the doctor works in.
-	pub departments: DepartmentSet,
-	/// Further attributes used by ABE policies.
+	/// Further attributes used by ABE policies, each on the registrar's allowlist when it was
+	/// given; only those still on it count ([`crate::AllowedAttributes`]). No department: nothing
+	/// on chain maps a doctor to a department.
 	pub attributes: BoundedVec<Attribute<T>, T::MaxAttributes>,
 	/// Block of registration.
 	pub registered_at: BlockNumberFor<T>,

@@ -50,6 +50,8 @@ pub trait WeightInfo {
 	fn start_key_epoch() -> Weight;
 	fn set_public_parameters() -> Weight;
 	fn check_feeless() -> Weight;
+	fn allow_attribute() -> Weight;
+	fn disallow_attribute() -> Weight;
 }
 
 /// Weights for `pallet_medchain_registry` measured on the MedChain runtime, priced with the runtime's
@@ -107,6 +109,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Hospitals` (`max_values`: None, `max_size`: Some(12667), added: 15142, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Registry::AllowedAttributes` (r:16 w:0)
+	/// Proof: `Registry::AllowedAttributes` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 16]`.
 	fn register_doctor(a: u32, ) -> Weight {
 		// Proof size: measured `12795`, estimated `16132`.
@@ -115,10 +119,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			// Standard error: 1_564
 			.saturating_add(Weight::from_parts(397_451, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
+			// Estimated until the next regeneration (scripts/weights.sh): one allowlist read per attribute.
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 2556).saturating_mul(a.into()))
 	}
 	/// Storage: `Registry::Doctors` (r:1 w:1)
 	/// Proof: `Registry::Doctors` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// Storage: `Registry::AllowedAttributes` (r:16 w:0)
+	/// Proof: `Registry::AllowedAttributes` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 16]`.
 	fn update_doctor(a: u32, ) -> Weight {
 		// Proof size: measured `1250`, estimated `4592`.
@@ -127,7 +136,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			// Standard error: 1_433
 			.saturating_add(Weight::from_parts(372_521, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
+			// Estimated until the next regeneration (scripts/weights.sh): one allowlist read per attribute.
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 2556).saturating_mul(a.into()))
 	}
 	/// Storage: `Registry::Doctors` (r:1 w:1)
 	/// Proof: `Registry::Doctors` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
@@ -235,6 +247,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Registry::AllowedAttributes` (r:1 w:1)
+	/// Proof: `Registry::AllowedAttributes` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `Registry::AllowedAttributeCount` (r:1 w:1)
+	/// Proof: `Registry::AllowedAttributeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn allow_attribute() -> Weight {
+		// Estimated until the next regeneration (scripts/weights.sh).
+		// Proof size: estimated `3546`.
+		Weight::from_parts(34_000_000, 3546)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Registry::AllowedAttributes` (r:1 w:1)
+	/// Proof: `Registry::AllowedAttributes` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `Registry::AllowedAttributeCount` (r:1 w:1)
+	/// Proof: `Registry::AllowedAttributeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn disallow_attribute() -> Weight {
+		// Estimated until the next regeneration (scripts/weights.sh).
+		// Proof size: estimated `3546`.
+		Weight::from_parts(29_000_000, 3546)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
@@ -258,13 +292,19 @@ impl WeightInfo for () {
 		Weight::from_parts(63_388_142, 16132)
 			.saturating_add(Weight::from_parts(397_451, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			// Estimated until the next regeneration (scripts/weights.sh): one allowlist read per attribute.
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 2556).saturating_mul(a.into()))
 	}
 	fn update_doctor(a: u32, ) -> Weight {
 		Weight::from_parts(36_407_866, 4592)
 			.saturating_add(Weight::from_parts(372_521, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			// Estimated until the next regeneration (scripts/weights.sh): one allowlist read per attribute.
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 2556).saturating_mul(a.into()))
 	}
 	fn revoke_doctor() -> Weight {
 		Weight::from_parts(38_017_000, 4592)
@@ -309,5 +349,17 @@ impl WeightInfo for () {
 		Weight::from_parts(36_539_000, 4592)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn allow_attribute() -> Weight {
+		// Estimated until the next regeneration (scripts/weights.sh).
+		Weight::from_parts(34_000_000, 3546)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn disallow_attribute() -> Weight {
+		// Estimated until the next regeneration (scripts/weights.sh).
+		Weight::from_parts(29_000_000, 3546)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 }

@@ -19,11 +19,16 @@ parameter_types! {
 	/// A PDP public key: v in G2 (96 bytes) plus up to 256 sector generators u_j in G1
 	/// (48 bytes each) and a little framing.
 	pub const MaxPdpKeyLen: u32 = 96 + 256 * 48 + 64;
-	/// ABE attributes of a doctor beyond title, grade and departments.
+	/// Allowlisted ABE attributes one doctor holds (title, grade, key epoch and identity are
+	/// derived, not stored).
 	pub const MaxAttributes: u32 = 16;
-	/// One registered attribute (`emergency`, `dept:cardiology`, ...); the crypto crate accepts up
-	/// to 80 bytes, which the generated `doctor:<64 hex digits>` attribute needs.
+	/// One allowlisted attribute (`emergency`, `attending`, ...); the crypto crate accepts up to
+	/// 80 bytes, which the derived `doctor:<64 hex digits>` attribute needs.
 	pub const MaxAttributeLen: u32 = 64;
+	/// Attributes on the registrar's allowlist. No call's cost depends on it (lookups are by
+	/// key); it leaves room beyond the roles a consortium names for the benchmarks, which
+	/// allowlist up to 61 attributes of their own (the access benchmarks' doctor and policy).
+	pub const MaxAllowedAttributes: u32 = 128;
 	/// Provider endpoint URLs.
 	pub const MaxEndpointLen: u32 = 256;
 	/// The encoded FAME public key (h, H1, H2 in G2, T1, T2 in GT) with room to spare.
@@ -82,6 +87,7 @@ impl pallet_medchain_registry::Config for Runtime {
 	type MaxPdpKeyLen = MaxPdpKeyLen;
 	type MaxAttributes = MaxAttributes;
 	type MaxAttributeLen = MaxAttributeLen;
+	type MaxAllowedAttributes = MaxAllowedAttributes;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxAbeKeyLen = MaxAbeKeyLen;
 	type MaxFeelessPerBlock = MaxFeelessPerBlock;
@@ -94,6 +100,8 @@ impl pallet_medchain_emr::Config for Runtime {
 	type Hospitals = Registry;
 	type Providers = Registry;
 	type Patients = Registry;
+	/// Record policies name only derived attributes and the registrar's allowlist.
+	type Attributes = Registry;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;

@@ -24,6 +24,21 @@ fn registrar() -> crate::RuntimeOrigin {
 	RawOrigin::Root.into()
 }
 
+/// Puts `attribute` on the registrar's allowlist unless it is there already (the benchmarks
+/// give doctors, and name in policies, attributes of their own).
+fn allow(attribute: &[u8]) {
+	use medchain_primitives::AttributeRegistry;
+	if Registry::is_allowed_attribute(attribute) {
+		return;
+	}
+	match BoundedVec::try_from(attribute.to_vec()) {
+		Ok(bounded) => check(Registry::allow_attribute(registrar(), bounded), "allow attribute"),
+		Err(_) => {
+			frame_support::defensive!("a benchmark attribute exceeds MaxAttributeLen");
+		},
+	}
+}
+
 /// Registers a hospital of `grade` with record service `service` and the largest well-formed
 /// PDP key; returns its id.
 fn hospital(service: &AccountId, grade: u8) -> HospitalId {
@@ -58,6 +73,14 @@ impl pallet_medchain_emr::BenchmarkHelper<AccountId> for Registrar {
 	fn register_patient(patient: &AccountId) {
 		check(Registry::register_patient(registrar(), patient.clone(), [1; 32]), "patient");
 	}
+
+	fn allow_attribute(attribute: &[u8]) {
+		allow(attribute);
+	}
+
+	fn max_attribute_len() -> u32 {
+		MaxAttributeLen::get()
+	}
 }
 
 impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
@@ -66,13 +89,18 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		hospital(&frame_benchmarking::account("access-hospital", id, 0), grade)
 	}
 
+	/// The registry keeps no departments, so `_departments` is dropped (the access pallet's
+	/// helper trait still passes them).
 	fn register_doctor(
 		doctor: &AccountId,
 		hospital: HospitalId,
 		title: u8,
-		departments: DepartmentSet,
+		_departments: DepartmentSet,
 		attributes: Vec<Vec<u8>>,
 	) {
+		for attribute in &attributes {
+			allow(attribute);
+		}
 		let attributes = attributes.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>();
 		check(
 			Registry::register_doctor(
@@ -80,7 +108,6 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 				doctor.clone(),
 				hospital,
 				title,
-				departments,
 				BoundedVec::truncate_from(attributes),
 			),
 			"doctor registration",
@@ -121,6 +148,11 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		let author: AccountId = frame_benchmarking::account("access-author", 0, 0);
 		if pallet_medchain_registry::HospitalOfRecordService::<Runtime>::get(&author).is_none() {
 			hospital(&author, 10);
+		}
+		// The EMR pallet takes only policies naming derived or allowlisted attributes, and the
+		// access benchmarks' policies name fillers of their own.
+		for attribute in pallet_medchain_emr::non_derived_attributes(&policy).unwrap_or_default() {
+			allow(&attribute);
 		}
 		let seq = Emr::chain_length(patient);
 		let record = pallet_medchain_emr::NewEntry::<Runtime> {
