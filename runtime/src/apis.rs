@@ -173,7 +173,7 @@ impl_runtime_apis! {
 		pallet_medchain_access::AccessRecord<Runtime>,
 		pallet_medchain_access::Reader<Runtime>,
 		pallet_medchain_access::Disclosure<Runtime>,
-		Result<pallet_medchain_access::ServeGrant<BlockNumber>, pallet_medchain_access::Refusal>,
+		Result<pallet_medchain_access::ServeGrant<crate::BlockNumber>, pallet_medchain_access::Refusal>,
 	> for Runtime {
 		fn verify_access_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
 			Access::verify_access_chain(&patient)
@@ -208,7 +208,7 @@ impl_runtime_apis! {
 			grantee: AccountId,
 			patient: AccountId,
 			seq: pallet_medchain_emr::Seq,
-		) -> Result<pallet_medchain_access::ServeGrant<BlockNumber>, pallet_medchain_access::Refusal> {
+		) -> Result<pallet_medchain_access::ServeGrant<crate::BlockNumber>, pallet_medchain_access::Refusal> {
 			Access::may_serve(request_id, &provider, &grantee, &patient, seq)
 		}
 	}

@@ -5,7 +5,7 @@
 use alloc::vec::Vec;
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
-use medchain_primitives::{DepartmentSet, HospitalId, Seq};
+use medchain_primitives::{HospitalId, Seq};
 
 use super::{MaxAttributeLen, MaxAttributes, MaxPdpKeyLen, MaxPolicyLen};
 use crate::{AccountId, Emr, Registry, Runtime};
@@ -89,13 +89,11 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		hospital(&frame_benchmarking::account("access-hospital", id, 0), grade)
 	}
 
-	/// The registry keeps no departments, so `_departments` is dropped (the access pallet's
-	/// helper trait still passes them).
+	/// Allowlists every attribute first (the registry refuses others).
 	fn register_doctor(
 		doctor: &AccountId,
 		hospital: HospitalId,
 		title: u8,
-		_departments: DepartmentSet,
 		attributes: Vec<Vec<u8>>,
 	) {
 		for attribute in &attributes {
