@@ -404,3 +404,34 @@ fn the_policy_decides_matched_entries() {
 		);
 	});
 }
+
+#[test]
+fn a_token_selecting_everything_needs_a_request_for_all_records() {
+	run(|| {
+		let mut fx = setup();
+		let every: Vec<usize> = (0..37).collect();
+		let id = request(DOCTOR, search());
+		let token = fx.token(id, &every);
+		assert!(token.body.selects_everything());
+		assert_noop!(
+			Access::fulfil_search(
+				RuntimeOrigin::signed(PROVIDER),
+				id,
+				token,
+				fx.claims(&[true, true, true])
+			),
+			Error::<Test>::UnrestrictedToken
+		);
+		// The same kind of token answers a request that asked for all records.
+		let all = AccessTarget::Search { query_commitment: SEARCH_QUERY, all_records: true };
+		let id = request(DOCTOR, all);
+		let token = fx.token(id, &every);
+		assert_ok!(Access::fulfil_search(
+			RuntimeOrigin::signed(PROVIDER),
+			id,
+			token,
+			fx.claims(&[true, true, true])
+		));
+		assert_eq!(last_decisions(), granted(&[0, 1, 2]));
+	});
+}
