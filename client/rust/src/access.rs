@@ -33,7 +33,7 @@ pub fn presence_statement(
 		genesis_hash,
 		doctor: doctor.clone(),
 		patient: patient.clone(),
-		scope_commitment: sp_core::hashing::blake2_256(&target.encode()),
+		scope_commitment: sp_io::hashing::blake2_256(&target.encode()),
 		purpose,
 		not_after,
 		nonce,

@@ -28,8 +28,8 @@ mod hashes;
 pub mod msp;
 
 /// Attribute set of a doctor under S2's attributes: unary title and grade, the key epoch, the
-/// doctor's own id attribute and any extra attributes (departments, `emergency` for break-glass
-/// keys).
+/// doctor's own id attribute and any extra attributes (the registrar's allowlisted roles,
+/// `emergency` for break-glass keys).
 pub fn doctor_attributes(
 	title: u8,
 	grade: u8,
