@@ -164,7 +164,7 @@ fn consent_search<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
 		Basis::Consent,
 		[9; 32],
 	)
-	.map_err(|_| BenchmarkError::Stop("request failed").into())
+	.map_err(|_| BenchmarkError::Stop("request failed"))
 }
 
 /// A filler policy leaf of 60 characters that no doctor holds.
