@@ -163,6 +163,18 @@ parameter_types! {
 		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::InheritorStorage);
 }
 
+/// A recovery storage deposit held under `Reason`: 10 existential deposits plus one per byte.
+type RecoveryDeposit<Reason> = frame_support::traits::fungible::HoldConsideration<
+	AccountId,
+	Balances,
+	Reason,
+	frame_support::traits::LinearStoragePrice<
+		ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
+		ConstU128<EXISTENTIAL_DEPOSIT>,
+		Balance,
+	>,
+>;
+
 /// Social recovery of a lost account (a patient's lost card): the patient names friend groups
 /// (the guardian, family), a group approves an attempt, and after its delay the group's
 /// inheritor controls the lost account (`control_inherited_account`), which keeps its access
@@ -174,36 +186,9 @@ impl pallet_recovery::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type BlockNumberProvider = System;
 	type Currency = Balances;
-	type FriendGroupsConsideration = frame_support::traits::fungible::HoldConsideration<
-		AccountId,
-		Balances,
-		RecoveryFriendGroupsHold,
-		frame_support::traits::LinearStoragePrice<
-			ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
-			ConstU128<EXISTENTIAL_DEPOSIT>,
-			Balance,
-		>,
-	>;
-	type AttemptConsideration = frame_support::traits::fungible::HoldConsideration<
-		AccountId,
-		Balances,
-		RecoveryAttemptHold,
-		frame_support::traits::LinearStoragePrice<
-			ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
-			ConstU128<EXISTENTIAL_DEPOSIT>,
-			Balance,
-		>,
-	>;
-	type InheritorConsideration = frame_support::traits::fungible::HoldConsideration<
-		AccountId,
-		Balances,
-		RecoveryInheritorHold,
-		frame_support::traits::LinearStoragePrice<
-			ConstU128<{ 10 * EXISTENTIAL_DEPOSIT }>,
-			ConstU128<EXISTENTIAL_DEPOSIT>,
-			Balance,
-		>,
-	>;
+	type FriendGroupsConsideration = RecoveryDeposit<RecoveryFriendGroupsHold>;
+	type AttemptConsideration = RecoveryDeposit<RecoveryAttemptHold>;
+	type InheritorConsideration = RecoveryDeposit<RecoveryInheritorHold>;
 	type SecurityDeposit = ConstU128<{ 100 * EXISTENTIAL_DEPOSIT }>;
 	/// Slashed deposits of false recovery attempts are burnt.
 	type Slash = ();

@@ -153,6 +153,18 @@ fn presence<T: Config>(
 	Ok(Basis::PatientPresent(PresenceProof { nonce, not_after, signature: signature.0 }))
 }
 
+/// A break-glass search for the longest window (request 0).
+fn break_glass_search<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
+	Pallet::<T>::break_glass(
+		RawOrigin::Signed(a.doctor.clone()).into(),
+		a.patient.clone(),
+		target::<T>(0),
+		[9; 32],
+		<T as Config>::MaxBreakGlassDuration::get(),
+	)
+	.map_err(|_| BenchmarkError::Stop("break-glass failed"))
+}
+
 /// A search request on a consent basis (request 0).
 fn consent_search<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
 	consent_grant::<T>(a)?;
@@ -514,14 +526,7 @@ mod benchmarks {
 	#[benchmark]
 	fn justify_break_glass() -> Result<(), BenchmarkError> {
 		let a = actors::<T>();
-		Pallet::<T>::break_glass(
-			RawOrigin::Signed(a.doctor.clone()).into(),
-			a.patient.clone(),
-			target::<T>(0),
-			[9; 32],
-			<T as Config>::MaxBreakGlassDuration::get(),
-		)
-		.map_err(|_| BenchmarkError::Stop("break-glass failed"))?;
+		break_glass_search::<T>(&a)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(a.doctor.clone()), 0, [3; 32]);
 		assert!(!JustificationDue::<T>::contains_key(0));
@@ -548,14 +553,7 @@ mod benchmarks {
 	#[benchmark]
 	fn sweep_overdue() -> Result<(), BenchmarkError> {
 		let a = actors::<T>();
-		Pallet::<T>::break_glass(
-			RawOrigin::Signed(a.doctor.clone()).into(),
-			a.patient.clone(),
-			target::<T>(0),
-			[9; 32],
-			<T as Config>::MaxBreakGlassDuration::get(),
-		)
-		.map_err(|_| BenchmarkError::Stop("break-glass failed"))?;
+		break_glass_search::<T>(&a)?;
 		let (due, _, _) =
 			JustificationDue::<T>::get(0).ok_or(BenchmarkError::Stop("not awaited"))?;
 		SweepCursor::<T>::put(due);

@@ -190,5 +190,7 @@ mod events {
 		NothingToJustify,
 		/// An entry the request names is not in the patient's EMR chain.
 		UnknownRecord,
+		/// The doctor made `MaxRequestsPerWindow` requests for this patient in this window.
+		TooManyRequests,
 	}
 }

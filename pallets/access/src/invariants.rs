@@ -8,7 +8,7 @@ use crate::{
 	account_bytes, AccessEvent, AccessHead, AccessLength, AccessLog, AccessTarget, BreakGlassUses,
 	Config, ConsentCount, ConsentModes, Consents, DelegateCount, Delegates, Fulfilled, Grants,
 	Guardians, JustificationDue, JustificationQueue, NextRequestId, Pallet, PresenceKeys,
-	PresenceNonces, Representing, Requests,
+	PresenceNonces, Representing, RequestCounts, RequestExpiry, Requests,
 };
 
 impl<T: Config> Pallet<T> {
@@ -46,6 +46,21 @@ impl<T: Config> Pallet<T> {
 					&& matches!(logged.event, AccessEvent::Requested { .. }),
 				"request's access record is not its Requested record"
 			);
+		}
+		for (id, request) in Requests::<T>::iter() {
+			ensure!(
+				RequestExpiry::<T>::contains_key(Self::prune_after(&request), id),
+				"open request not queued for pruning"
+			);
+		}
+		for (after, id) in RequestExpiry::<T>::iter_keys() {
+			ensure!(
+				Requests::<T>::get(id).is_some_and(|r| Self::prune_after(&r) == after),
+				"queued for pruning but no such request"
+			);
+		}
+		for (_, _, (_, used)) in RequestCounts::<T>::iter() {
+			ensure!(used <= T::MaxRequestsPerWindow::get(), "request rate limit exceeded");
 		}
 		for (id, _, grant) in Grants::<T>::iter() {
 			let request = Requests::<T>::get(id).ok_or("grant of an unknown request")?;

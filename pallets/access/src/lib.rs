@@ -72,7 +72,8 @@
 //! - [`Pallet::break_glass`]: emergency access, time-limited, consent skipped, patient notified.
 //! - [`Pallet::set_consent`], [`Pallet::clear_consent`], [`Pallet::set_consent_mode`]: the
 //!   patient's consent.
-//! - [`Pallet::prune_request`]: anyone removes a request whose grants all expired.
+//! - [`Pallet::prune_request`]: anyone removes a request whose grants all expired (`on_idle`
+//!   does the same without a fee, so nobody has to).
 //!
 //! Calls of registered actors (all but `prune_request`) are feeless (`Pays::No`), admitted by
 //! the registry's `CheckFeeless` transaction extension.
@@ -213,6 +214,15 @@ pub mod pallet {
 		/// Blocks within which a request must be fulfilled.
 		#[pallet::constant]
 		type RequestLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Requests (ordinary or break-glass) one doctor may make for one patient per
+		/// [`Config::RequestWindow`]: the bound of a doctor's writes to a patient's access chain.
+		#[pallet::constant]
+		type MaxRequestsPerWindow: Get<u32>;
+
+		/// The window of [`Config::MaxRequestsPerWindow`], in blocks.
+		#[pallet::constant]
+		type RequestWindow: Get<BlockNumberFor<Self>>;
 
 		/// Longest emergency window a break-glass request may ask for, in blocks.
 		#[pallet::constant]
@@ -363,8 +373,26 @@ pub mod pallet {
 	pub type JustificationQueue<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, RequestId, ()>;
 
-	/// The next block whose expired presence nonces and overdue justifications `on_idle` looks
-	/// at (every earlier block is done).
+	/// Per patient and doctor: the start of the current request window and the requests made
+	/// in it ([`Config::MaxRequestsPerWindow`]).
+	#[pallet::storage]
+	pub type RequestCounts<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		(BlockNumberFor<T>, u32),
+	>;
+
+	/// Open requests by the last block in which they or their grants may be used, for
+	/// `on_idle` to prune them (with their grants and fulfilment marks) once that block passed.
+	#[pallet::storage]
+	pub type RequestExpiry<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, RequestId, ()>;
+
+	/// The next block whose expired presence nonces, overdue justifications and expired
+	/// requests `on_idle` looks at (every earlier block is done).
 	#[pallet::storage]
 	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 

@@ -40,6 +40,8 @@ parameter_types! {
 	pub const MaxBreakGlassPerWindow: u32 = 2;
 	pub const JustificationPeriod: u64 = 8;
 	pub const MaxSweepPerBlock: u32 = 16;
+	pub const MaxRequestsPerWindow: u32 = 12;
+	pub const RequestWindow: u64 = 100;
 	pub const MaxRecordsPerRequest: u32 = 4;
 	pub const MaxConsentsPerPatient: u32 = 4;
 	pub const RequestLifetime: u64 = 10;
@@ -80,6 +82,8 @@ impl pallet_access::Config for Test {
 	type JustificationPeriod = JustificationPeriod;
 	type GrantLifetime = GrantLifetime;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
+	type MaxRequestsPerWindow = MaxRequestsPerWindow;
+	type RequestWindow = RequestWindow;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockRegistry;

@@ -12,8 +12,8 @@ use sp_runtime::{DispatchResult, Saturating};
 
 use crate::{
 	decision, AccessEvent, AccessTarget, Basis, BasisRecord, Config, Decision, Decisions, Error,
-	Event, Fulfilled, Grant, Grants, NextRequestId, Pallet, Purpose, Request, RequestId, Requests,
-	WeightInfo,
+	Event, Fulfilled, Grant, Grants, NextRequestId, Pallet, Purpose, Request, RequestCounts,
+	RequestExpiry, RequestId, Requests, WeightInfo,
 };
 
 /// The basis of a request being made: named by the doctor, or break-glass for a window of
@@ -110,6 +110,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		let now = frame_system::Pallet::<T>::block_number();
+		Self::count_request(&doctor, &patient, now)?;
 		let request_id = NextRequestId::<T>::get();
 		let next = request_id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
 		let (basis, lifetime) = match basis {
@@ -152,6 +153,8 @@ impl<T: Config> Pallet<T> {
 			access_seq,
 		};
 		Requests::<T>::insert(request_id, &request);
+		// `on_idle` removes it, its grants and fulfilment marks once all expired.
+		RequestExpiry::<T>::insert(Self::prune_after(&request), request_id, ());
 		NextRequestId::<T>::put(next);
 		Self::deposit_event(Event::AccessRequested {
 			request_id,
@@ -244,10 +247,21 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_prune_request(request_id: RequestId) -> DispatchResultWithPostInfo {
 		let request = Requests::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(
-			now > request.expires_at.saturating_add(T::GrantLifetime::get()),
-			Error::<T>::RequestNotExpired
-		);
+		ensure!(now > Self::prune_after(&request), Error::<T>::RequestNotExpired);
+		let (removed, _) = Self::prune(request_id, &request);
+		Ok(Some(T::WeightInfo::prune_request(removed)).into())
+	}
+
+	/// The last block in which `request` or one of its grants may still be used; from the next
+	/// one on it may be pruned.
+	pub(crate) fn prune_after(request: &Request<T>) -> BlockNumberFor<T> {
+		request.expires_at.saturating_add(T::GrantLifetime::get())
+	}
+
+	/// Removes up to [`Pallet::prune_limit`] grants and fulfilment marks of an expired request,
+	/// then the request and its place in [`RequestExpiry`] once none is left. Returns the keys
+	/// removed and whether the request is gone.
+	pub(crate) fn prune(request_id: RequestId, request: &Request<T>) -> (u32, bool) {
 		let limit = Self::prune_limit() as usize;
 		let mut removed = Grants::<T>::drain_prefix(request_id).take(limit).count();
 		removed = removed.saturating_add(
@@ -257,8 +271,28 @@ impl<T: Config> Pallet<T> {
 			&& Fulfilled::<T>::iter_key_prefix(request_id).next().is_none();
 		if complete {
 			Requests::<T>::remove(request_id);
+			RequestExpiry::<T>::remove(Self::prune_after(request), request_id);
 		}
 		Self::deposit_event(Event::RequestPruned { request_id, complete });
-		Ok(Some(T::WeightInfo::prune_request(removed as u32)).into())
+		(removed as u32, complete)
+	}
+
+	/// Counts a request of `doctor` for `patient` against [`Config::MaxRequestsPerWindow`] per
+	/// [`Config::RequestWindow`]: a doctor cannot grow one patient's access chain without
+	/// bound.
+	pub(crate) fn count_request(
+		doctor: &T::AccountId,
+		patient: &T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> Result<(), Error<T>> {
+		let (start, used) = match RequestCounts::<T>::get(patient, doctor) {
+			Some((start, used)) if now < start.saturating_add(T::RequestWindow::get()) => {
+				(start, used)
+			},
+			_ => (now, 0),
+		};
+		ensure!(used < T::MaxRequestsPerWindow::get(), Error::<T>::TooManyRequests);
+		RequestCounts::<T>::insert(patient, doctor, (start, used.saturating_add(1)));
+		Ok(())
 	}
 }

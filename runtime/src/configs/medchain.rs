@@ -69,8 +69,12 @@ parameter_types! {
 	pub const MaxBreakGlassPerWindow: u32 = 3;
 	/// A break-glass request must be justified within 72 hours.
 	pub const JustificationPeriod: BlockNumber = 3 * 43_200;
-	/// `on_idle` handles at most 64 expired nonces or overdue justifications per block.
+	/// `on_idle` takes at most 64 steps per block (a block looked at, an expired nonce, an
+	/// overdue justification, or up to `MaxHostedPerProvider` keys of an expired request).
 	pub const MaxSweepPerBlock: u32 = 64;
+	/// A doctor may make at most 20 requests for one patient per hour.
+	pub const MaxRequestsPerWindow: u32 = 20;
+	pub const RequestWindow: BlockNumber = 1_800;
 	/// A search request must be fulfilled within 10 minutes of 2-second blocks.
 	pub const RequestLifetime: BlockNumber = 300;
 	/// Break-glass access lasts at most 24 hours.
@@ -134,6 +138,8 @@ impl pallet_medchain_access::Config for Runtime {
 	type JustificationPeriod = JustificationPeriod;
 	type GrantLifetime = GrantLifetime;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
+	type MaxRequestsPerWindow = MaxRequestsPerWindow;
+	type RequestWindow = RequestWindow;
 	type WeightInfo = pallet_medchain_access::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Registrar;

@@ -67,3 +67,72 @@ fn pruning_is_bounded_per_call() {
 		assert!(!Requests::<Test>::contains_key(id));
 	});
 }
+
+#[test]
+fn expired_requests_disappear_in_on_idle_without_anyone_paying() {
+	run(|| {
+		let mut fx = setup();
+		let id = request(DOCTOR, search());
+		let token = fx.token(id, &[3, 20]);
+		assert_ok!(Access::fulfil_search(
+			RuntimeOrigin::signed(PROVIDER),
+			id,
+			token,
+			fx.claims(&[true, false, true])
+		));
+		let other = request(DOCTOR_2, records(&[1]));
+		assert_eq!(RequestExpiry::<Test>::iter().count(), 2);
+		let idle = |n: u64| {
+			System::set_block_number(n);
+			<Access as Hooks<u64>>::on_idle(n, frame_support::weights::Weight::MAX);
+		};
+		// Usable until 11 + 30 = 41: nothing is pruned up to block 41 (MaxSweepPerBlock = 16
+		// steps per block catch up with the empty blocks on the way).
+		for n in 2..=41 {
+			idle(n);
+		}
+		assert!(Requests::<Test>::contains_key(id) && Requests::<Test>::contains_key(other));
+		idle(42);
+		for gone in [id, other] {
+			assert!(!Requests::<Test>::contains_key(gone));
+			assert_eq!(Grants::<Test>::iter_prefix(gone).count(), 0);
+			System::assert_has_event(
+				Event::RequestPruned { request_id: gone, complete: true }.into(),
+			);
+		}
+		assert!(!Fulfilled::<Test>::contains_key(id, PROVIDER));
+		assert_eq!(RequestExpiry::<Test>::iter().count(), 0);
+		// The history survives.
+		assert_eq!(Access::readers_of(&PATIENT, 0).len(), 1);
+	});
+}
+
+#[test]
+fn a_doctors_request_flood_against_one_patient_stops_at_the_bound() {
+	run(|| {
+		setup();
+		// MaxRequestsPerWindow = 12 per 100 blocks for one doctor and one patient.
+		for _ in 0..12 {
+			request(DOCTOR, search());
+		}
+		let length = AccessLength::<Test>::get(PATIENT);
+		let target = search();
+		let basis = presence(DOCTOR, &target);
+		assert_noop!(
+			Access::request_access(
+				RuntimeOrigin::signed(DOCTOR),
+				PATIENT,
+				target,
+				PURPOSE,
+				basis,
+				DELIVERY
+			),
+			Error::<Test>::TooManyRequests
+		);
+		assert_eq!(AccessLength::<Test>::get(PATIENT), length, "nothing more was written");
+		// Another doctor, or the next window, is not affected.
+		request(DOCTOR_2, search());
+		System::set_block_number(101);
+		request(DOCTOR, search());
+	});
+}
