@@ -25,6 +25,12 @@ use super::{
 /// chain at once.
 pub const MAX_ENTRIES_PER_PAGE: u32 = 256;
 
+/// Most records one runtime-API call recomputes or scans (`verify_chain`,
+/// `verify_access_chain`, `readers_of`): one read and one BLAKE2b-256 each, so a call is
+/// bounded however long the patient's chain (the access pallet's `verify_access_chain_page`
+/// and `readers_of_page` benchmarks price a full page at the end of a 100,000-record chain).
+pub const MAX_CHAIN_PAGE: u32 = pallet_medchain_access::MAX_CHAIN_PAGE;
+
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
@@ -144,8 +150,12 @@ impl_runtime_apis! {
 	}
 
 	impl pallet_medchain_emr_runtime_api::EmrApi<Block, AccountId, pallet_medchain_emr::EmrEntry<Runtime>> for Runtime {
-		fn verify_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
-			Emr::verify_chain(&patient)
+		fn verify_chain(
+			patient: AccountId,
+			from: pallet_medchain_emr::Seq,
+			max: u32,
+		) -> pallet_medchain_emr::ChainPage {
+			Emr::verify_chain_page(&patient, from, max.min(MAX_CHAIN_PAGE))
 		}
 
 		fn entries(
@@ -175,8 +185,12 @@ impl_runtime_apis! {
 		pallet_medchain_access::Disclosure<Runtime>,
 		Result<pallet_medchain_access::ServeGrant<crate::BlockNumber>, pallet_medchain_access::Refusal>,
 	> for Runtime {
-		fn verify_access_chain(patient: AccountId) -> pallet_medchain_emr::ChainVerification {
-			Access::verify_access_chain(&patient)
+		fn verify_access_chain(
+			patient: AccountId,
+			from: pallet_medchain_emr::Seq,
+			max: u32,
+		) -> pallet_medchain_emr::ChainPage {
+			Access::verify_access_chain_page(&patient, from, max.min(MAX_CHAIN_PAGE))
 		}
 
 		fn access_history(
@@ -190,8 +204,10 @@ impl_runtime_apis! {
 		fn readers_of(
 			patient: AccountId,
 			seq: pallet_medchain_emr::Seq,
+			from: pallet_medchain_emr::Seq,
+			max: u32,
 		) -> Vec<pallet_medchain_access::Reader<Runtime>> {
-			Access::readers_of(&patient, seq)
+			Access::readers_of_page(&patient, seq, from, max.min(MAX_CHAIN_PAGE))
 		}
 
 		fn disclosures(

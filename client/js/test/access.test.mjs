@@ -73,8 +73,9 @@ describe('access needs a basis', () => {
     const other = { ...proof, nonce: '0x' + '0b'.repeat(16) };
     await assert.rejects(ask({ PatientPresent: other }), /access\.BadPresenceSignature/);
 
-    const verified = await api.call.accessApi.verifyAccessChain(patient.address);
+    const verified = await api.call.accessApi.verifyAccessChain(patient.address, 0, 100);
     assert.equal(verified.length.toNumber(), 4, 'consent, request, presence key, request');
     assert.ok(verified.firstBroken.isNone, 'the access chain verifies');
+    assert.equal(verified.to.toNumber(), 4, 'one page covered it');
   });
 });

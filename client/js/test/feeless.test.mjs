@@ -70,7 +70,7 @@ describe('feeless calls of registered actors', () => {
     assert.equal(appended.event.data.patient.toString(), patient.address);
     assert.equal(appended.event.data.seq.toNumber(), 0);
     assert.equal((await api.query.emr.chains(patient.address)).unwrap().get('length').toNumber(), 1);
-    const verified = await api.call.emrApi.verifyChain(patient.address);
+    const verified = await api.call.emrApi.verifyChain(patient.address, 0, 100);
     assert.equal(verified.length.toNumber(), 1);
     assert.ok(verified.firstBroken.isNone, 'the chain verifies');
 

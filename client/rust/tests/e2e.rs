@@ -15,7 +15,7 @@ use medchain_client::{
 	runtime::{AccountId, RuntimeCall, RuntimeEvent},
 };
 use medchain_crypto::shve::TokenScope;
-use pallet_medchain_emr::{ChainVerification, EmrEntry, PossessionCheck};
+use pallet_medchain_emr::{ChainPage, EmrEntry, PossessionCheck};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_core::{ed25519, sr25519, Pair};
 
@@ -158,9 +158,13 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		.expect("the record service exists");
 	assert_eq!(balance.data.free, 0, "feeless: the record service holds and paid nothing");
 
-	let verification: ChainVerification =
-		chain.runtime_api("EmrApi_verify_chain", &patient_id).await.unwrap();
-	assert_eq!(verification, ChainVerification { length: 3, first_broken: None });
+	// Verified page by page (the API caps each call): two pages cover the three entries.
+	let first: ChainPage =
+		chain.runtime_api("EmrApi_verify_chain", (&patient_id, 0u32, 2u32)).await.unwrap();
+	assert_eq!(first, ChainPage { length: 3, from: 0, to: 2, first_broken: None });
+	let rest: ChainPage =
+		chain.runtime_api("EmrApi_verify_chain", (&patient_id, first.to, 2u32)).await.unwrap();
+	assert_eq!(rest, ChainPage { length: 3, from: 2, to: 3, first_broken: None });
 	let entries: Vec<EmrEntry<medchain_client::runtime::Runtime>> =
 		chain.runtime_api("EmrApi_entries", (&patient_id, 0u32, 10u32)).await.unwrap();
 	assert_eq!(entries.len(), 3);
@@ -477,19 +481,19 @@ async fn access_flow(
 	assert_eq!(decided(&fulfilled), (0, 2), "policy denies the junior doctor");
 
 	// Trace (flow 5): the access chain verifies and tells who read what and on what basis.
-	let verification: ChainVerification =
-		chain.runtime_api("AccessApi_verify_access_chain", patient).await.unwrap();
-	assert_eq!(verification, ChainVerification { length: 6, first_broken: None });
+	let verification: ChainPage =
+		chain.runtime_api("AccessApi_verify_access_chain", (patient, 0u32, 100u32)).await.unwrap();
+	assert_eq!(verification, ChainPage { length: 6, from: 0, to: 6, first_broken: None });
 	let history: Vec<AccessRecord> =
 		chain.runtime_api("AccessApi_access_history", (patient, 0u32, 10u32)).await.unwrap();
 	assert_eq!(history.len(), 6);
 	let readers: Vec<Reader> =
-		chain.runtime_api("AccessApi_readers_of", (patient, 0u32)).await.unwrap();
+		chain.runtime_api("AccessApi_readers_of", (patient, 0u32, 0u32, 100u32)).await.unwrap();
 	assert_eq!(
 		readers.iter().map(|r| (r.doctor.clone(), r.basis)).collect::<Vec<_>>(),
 		vec![(account(senior), pallet_medchain_access::BasisKind::PatientPresent)]
 	);
 	let readers: Vec<Reader> =
-		chain.runtime_api("AccessApi_readers_of", (patient, 1u32)).await.unwrap();
+		chain.runtime_api("AccessApi_readers_of", (patient, 1u32, 0u32, 100u32)).await.unwrap();
 	assert!(readers.is_empty(), "the non-matching record was never disclosed");
 }

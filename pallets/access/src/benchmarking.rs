@@ -165,6 +165,60 @@ fn break_glass_search<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
 	.map_err(|_| BenchmarkError::Stop("break-glass failed"))
 }
 
+/// Length of the chain the page benchmarks read the end of.
+const LONG_CHAIN: Seq = 100_000;
+
+/// The last `n + 1` records of a `LONG_CHAIN`-record access chain of the patient, each with a
+/// valid link (the records before them are never read by a page at the end, so they are not
+/// stored): a `Requested` record, then `n` records deciding the most entries, all granted and
+/// all naming entry 0 (so `readers_of` reads the `Requested` record for each).
+fn long_chain_tail<T: Config>(a: &Actors<T>, n: u32) -> Seq {
+	let from = LONG_CHAIN.saturating_sub(n);
+	let requested_at = from.saturating_sub(1);
+	let at = frame_system::Pallet::<T>::block_number();
+	let mut prev = [7u8; 32];
+	let decisions: Decisions<T> = BoundedVec::truncate_from(
+		(0..T::MaxHostedPerProvider::get()).map(|seq| (seq, Decision::Granted)).collect::<Vec<_>>(),
+	);
+	for seq in requested_at..LONG_CHAIN {
+		let event = if seq == requested_at {
+			AccessEvent::Requested {
+				doctor: a.doctor.clone(),
+				hospital: a.hospital,
+				target: target::<T>(0),
+				purpose: Purpose::Treatment,
+				basis: BasisRecord::Consent,
+				delivery_key: [9; 32],
+				expires_at: at,
+			}
+		} else {
+			AccessEvent::Decided {
+				provider: Some(a.provider.clone()),
+				requested_at,
+				decisions: decisions.clone(),
+			}
+		};
+		let record_hash = Pallet::<T>::record_hash(&a.patient, seq, &prev, &at, Some(0), &event);
+		AccessLog::<T>::insert(
+			&a.patient,
+			seq,
+			AccessRecord {
+				format: ACCESS_FORMAT,
+				seq,
+				prev_hash: prev,
+				record_hash,
+				at,
+				request_id: Some(0),
+				event,
+			},
+		);
+		prev = record_hash;
+	}
+	AccessLength::<T>::insert(&a.patient, LONG_CHAIN);
+	AccessHead::<T>::insert(&a.patient, prev);
+	from
+}
+
 /// A search request on a consent basis (request 0).
 fn consent_search<T: Config>(a: &Actors<T>) -> Result<(), BenchmarkError> {
 	consent_grant::<T>(a)?;
@@ -563,6 +617,34 @@ mod benchmarks {
 			Pallet::<T>::sweep(later, Weight::MAX);
 		}
 		assert!(!JustificationDue::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// The runtime API's page of `verify_access_chain` at the end of a 100,000-record chain:
+	/// its cost depends on the page, not on the chain's length.
+	#[benchmark]
+	fn verify_access_chain_page(n: Linear<1, MAX_CHAIN_PAGE>) -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		let from = long_chain_tail::<T>(&a, n);
+		#[block]
+		{
+			let page = Pallet::<T>::verify_access_chain_page(&a.patient, from, n);
+			assert_eq!((page.to, page.first_broken), (LONG_CHAIN, None));
+		}
+		Ok(())
+	}
+
+	/// The runtime API's page of `readers_of` at the end of a 100,000-record chain, every
+	/// record a grant of the entry asked about.
+	#[benchmark]
+	fn readers_of_page(n: Linear<1, MAX_CHAIN_PAGE>) -> Result<(), BenchmarkError> {
+		let a = actors::<T>();
+		let from = long_chain_tail::<T>(&a, n);
+		#[block]
+		{
+			let readers = Pallet::<T>::readers_of_page(&a.patient, 0, from, n);
+			assert_eq!(readers.len() as u32, n);
+		}
 		Ok(())
 	}
 

@@ -3,7 +3,7 @@
 
 use codec::Encode;
 use frame_system::pallet_prelude::BlockNumberFor;
-use medchain_primitives::{ChainLink, ChainVerification, Hash32, HashChain, Seq};
+use medchain_primitives::{ChainLink, ChainPage, ChainVerification, Hash32, HashChain, Seq};
 use sp_runtime::DispatchError;
 
 use crate::{
@@ -110,6 +110,20 @@ impl<T: Config> Pallet<T> {
 			patient,
 			AccessLength::<T>::get(patient),
 			AccessHead::<T>::get(patient),
+			|seq| AccessLog::<T>::get(patient, seq),
+		)
+	}
+
+	/// Recomputes at most `max` records of `patient`'s access chain from position `from` (and
+	/// the stored head if the page reaches the end), reading at most `max + 1` records: what
+	/// the runtime API answers, in bounded time however long the chain.
+	pub fn verify_access_chain_page(patient: &T::AccountId, from: Seq, max: Seq) -> ChainPage {
+		ACCESS_CHAIN.verify_page(
+			patient,
+			AccessLength::<T>::get(patient),
+			AccessHead::<T>::get(patient),
+			from,
+			max,
 			|seq| AccessLog::<T>::get(patient, seq),
 		)
 	}

@@ -44,10 +44,23 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Every grant of EMR entry `seq` of `patient`, oldest first. Scans the whole access
-	/// chain.
+	/// chain: for tests; the runtime API pages ([`Pallet::readers_of_page`]).
 	pub fn readers_of(patient: &T::AccountId, seq: Seq) -> Vec<Reader<T>> {
+		Self::readers_of_page(patient, seq, 0, AccessLength::<T>::get(patient))
+	}
+
+	/// The grants of EMR entry `seq` of `patient` in access records `from .. from + max`
+	/// (chain positions, so the scan is bounded; page on from `from + max` until the chain's
+	/// length), oldest first.
+	pub fn readers_of_page(
+		patient: &T::AccountId,
+		seq: Seq,
+		from: Seq,
+		max: Seq,
+	) -> Vec<Reader<T>> {
 		let mut readers = Vec::new();
-		for access_seq in 0..AccessLength::<T>::get(patient) {
+		let end = from.saturating_add(max).min(AccessLength::<T>::get(patient));
+		for access_seq in from..end {
 			let Some(record) = AccessLog::<T>::get(patient, access_seq) else { continue };
 			let AccessEvent::Decided { requested_at, decisions, .. } = record.event else {
 				continue;

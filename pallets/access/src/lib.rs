@@ -126,6 +126,11 @@ pub mod weights;
 
 use requests::RequestBasis;
 
+/// Most records one paged read of a chain recomputes or scans ([`Pallet::verify_access_chain_page`],
+/// [`Pallet::readers_of_page`]) when the runtime answers a runtime API call; benchmarked at the
+/// end of a 100,000-record chain.
+pub const MAX_CHAIN_PAGE: u32 = 4096;
+
 #[import_section(events::events)]
 #[import_section(calls::calls)]
 #[frame_support::pallet]

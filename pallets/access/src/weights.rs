@@ -50,6 +50,8 @@ pub trait WeightInfo {
 	fn justify_break_glass() -> Weight;
 	fn sweep_nonce() -> Weight;
 	fn sweep_overdue() -> Weight;
+	fn verify_access_chain_page(n: u32, ) -> Weight;
+	fn readers_of_page(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_medchain_access` measured on the MedChain runtime, priced with the runtime's
@@ -299,6 +301,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	// Estimated until the next regeneration (scripts/weights.sh): per record one read and
+	// one BLAKE2b-256 (runtime API pages, not dispatched).
+	fn verify_access_chain_page(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 3600)
+			.saturating_add(Weight::from_parts(40_000_000, 4576).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh): per record one read and
+	// one BLAKE2b-256 (runtime API pages, not dispatched).
+	fn readers_of_page(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 3600)
+			.saturating_add(Weight::from_parts(60_000_000, 4576).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+	}
 }
 
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
@@ -395,5 +411,19 @@ impl WeightInfo for () {
 		Weight::from_parts(90_000_000, 3600)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh): per record one read and
+	// one BLAKE2b-256 (runtime API pages, not dispatched).
+	fn verify_access_chain_page(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 3600)
+			.saturating_add(Weight::from_parts(40_000_000, 4576).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+	}
+	// Estimated until the next regeneration (scripts/weights.sh): per record one read and
+	// one BLAKE2b-256 (runtime API pages, not dispatched).
+	fn readers_of_page(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 3600)
+			.saturating_add(Weight::from_parts(60_000_000, 4576).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 	}
 }

@@ -539,6 +539,21 @@ pub mod pallet {
 			)
 		}
 
+		/// Recomputes at most `max` entries of `patient`'s chain from position `from` (and the
+		/// stored head if the page reaches the end), reading at most `max + 1` entries: what the
+		/// runtime API answers, in bounded time however long the chain.
+		pub fn verify_chain_page(patient: &T::AccountId, from: Seq, max: Seq) -> ChainPage {
+			let stored = Chains::<T>::get(patient);
+			EMR_CHAIN.verify_page(
+				patient,
+				stored.map_or(0, |chain| chain.length),
+				stored.map(|chain| chain.head),
+				from,
+				max,
+				|seq| Entries::<T>::get(patient, seq),
+			)
+		}
+
 		/// Checks a storage provider's proof of data possession for entry `seq` of `patient`:
 		/// `file_params` (SCALE `PdpFileParams`) must be the ones the entry committed to, and
 		/// `proof` must answer the challenge derived from `seed` under the PDP key version that

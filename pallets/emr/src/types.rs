@@ -10,7 +10,7 @@ use scale_info::TypeInfo;
 
 use crate::Config;
 
-pub use medchain_primitives::{ChainVerification, Hash32, PossessionCheck, Seq};
+pub use medchain_primitives::{ChainPage, ChainVerification, Hash32, PossessionCheck, Seq};
 
 /// What the PDP auditor needs to know of a record: its block count, a hash of the tagging
 /// parameters (file name, sectors per block), which the provider must present with each proof,

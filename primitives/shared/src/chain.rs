@@ -27,6 +27,23 @@ pub struct ChainVerification {
 	pub first_broken: Option<Seq>,
 }
 
+/// The outcome of recomputing one page of a chain, records `from .. to`
+/// ([`HashChain::verify_page`]). Pages `0..a`, `a..b`, ... up to `length` verify the whole
+/// chain: each record is checked against its own hash and its predecessor's stored hash.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct ChainPage {
+	/// Records in the chain.
+	pub length: Seq,
+	/// The first record checked.
+	pub from: Seq,
+	/// One past the last record checked; the stored head was checked too if `to == length`.
+	/// Ask for the next page from here.
+	pub to: Seq,
+	/// The first broken record of the page (`length` if only the stored head differs from
+	/// the last record's hash).
+	pub first_broken: Option<Seq>,
+}
+
 /// A stored record of a chain, as the verifier needs it.
 pub trait ChainLink {
 	/// The record's stored position.
@@ -75,16 +92,45 @@ impl HashChain {
 
 	/// Recomputes `owner`'s chain of `length` records, fetched by position with `get`, against
 	/// the stored `head` (the last record's hash, `None` for an empty chain). Reads each record
-	/// once, in order, and stops at the first broken one.
+	/// once, in order, and stops at the first broken one. Unbounded: for try-state checks and
+	/// tests; runtime APIs use [`HashChain::verify_page`].
 	pub fn verify<O: Encode, L: ChainLink>(
 		&self,
 		owner: &O,
 		length: Seq,
 		head: Option<Hash32>,
-		mut get: impl FnMut(Seq) -> Option<L>,
+		get: impl FnMut(Seq) -> Option<L>,
 	) -> ChainVerification {
-		let mut expected_prev = self.genesis_hash(owner);
-		for seq in 0..length {
+		let page = self.verify_page(owner, length, head, 0, length, get);
+		ChainVerification { length, first_broken: page.first_broken }
+	}
+
+	/// Recomputes at most `max` records of `owner`'s chain of `length` from position `from`:
+	/// each record's hash from its contents and its link to the stored hash of record
+	/// `from - 1` (or the genesis hash), and the stored `head` if the page reaches the end.
+	/// Reads at most `max + 1` records.
+	pub fn verify_page<O: Encode, L: ChainLink>(
+		&self,
+		owner: &O,
+		length: Seq,
+		head: Option<Hash32>,
+		from: Seq,
+		max: Seq,
+		mut get: impl FnMut(Seq) -> Option<L>,
+	) -> ChainPage {
+		let from = from.min(length);
+		let to = from.saturating_add(max).min(length);
+		let page = |first_broken| ChainPage { length, from, to, first_broken };
+		let mut expected_prev = if from == 0 {
+			self.genesis_hash(owner)
+		} else {
+			match get(from.saturating_sub(1)) {
+				Some(link) => *link.hash(),
+				// The predecessor is missing: it is the broken record.
+				None => return page(Some(from.saturating_sub(1))),
+			}
+		};
+		for seq in from..to {
 			let broken = match get(seq) {
 				None => true,
 				Some(link) => {
@@ -96,14 +142,17 @@ impl HashChain {
 				},
 			};
 			if broken {
-				return ChainVerification { length, first_broken: Some(seq) };
+				return page(Some(seq));
 			}
+		}
+		if to < length {
+			return page(None);
 		}
 		let head_ok = match head {
 			Some(head) => length > 0 && head == expected_prev,
 			None => length == 0,
 		};
-		ChainVerification { length, first_broken: (!head_ok).then_some(length) }
+		page((!head_ok).then_some(length))
 	}
 }
 
@@ -189,6 +238,40 @@ mod tests {
 			links.get(seq as usize).map(|l| Link { ..*l })
 		});
 		assert_eq!(got.first_broken, Some(2));
+	}
+
+	#[test]
+	fn pages_together_verify_what_the_whole_chain_does() {
+		let links = build(7, &[1, 2, 3, 4, 5, 6, 7]);
+		let get = |links: &[Link]| {
+			let links: alloc::vec::Vec<Link> = links.iter().map(|l| Link { ..*l }).collect();
+			move |seq: Seq| links.get(seq as usize).map(|l| Link { ..*l })
+		};
+		let head = links.last().map(|l| l.hash);
+		let page =
+			|links: &[Link], from, max| CHAIN.verify_page(&7u64, 7, head, from, max, get(links));
+		assert_eq!(page(&links, 0, 3), ChainPage { length: 7, from: 0, to: 3, first_broken: None });
+		assert_eq!(page(&links, 3, 3), ChainPage { length: 7, from: 3, to: 6, first_broken: None });
+		assert_eq!(page(&links, 6, 3), ChainPage { length: 7, from: 6, to: 7, first_broken: None });
+		assert_eq!(page(&links, 9, 3), ChainPage { length: 7, from: 7, to: 7, first_broken: None });
+		// A tampered record is found by the page holding it, and the head by the last page.
+		let mut tampered = build(7, &[1, 2, 3, 4, 5, 6, 7]);
+		tampered[4].body = 50;
+		assert_eq!(page(&tampered, 0, 3).first_broken, None);
+		assert_eq!(page(&tampered, 3, 3).first_broken, Some(4));
+		let wrong_head = CHAIN.verify_page(&7u64, 7, Some([0; 32]), 6, 3, get(&links));
+		assert_eq!(wrong_head.first_broken, Some(7));
+		// A record whose link skips its predecessor's stored hash breaks at the page start.
+		let mut relinked = build(7, &[1, 2, 3, 4, 5, 6, 7]);
+		relinked[2].hash = [9; 32];
+		assert_eq!(page(&relinked, 3, 3).first_broken, Some(3));
+		// At most `max + 1` reads.
+		let mut reads = 0;
+		CHAIN.verify_page(&7u64, 7, head, 2, 2, |seq| {
+			reads += 1;
+			links.get(seq as usize).map(|l| Link { ..*l })
+		});
+		assert_eq!(reads, 3);
 	}
 
 	#[test]

@@ -28,7 +28,7 @@ pub mod chain;
 pub mod emr;
 
 pub use actors::*;
-pub use chain::{ChainLink, ChainVerification, HashChain, FORMAT_V1};
+pub use chain::{ChainLink, ChainPage, ChainVerification, HashChain, FORMAT_V1};
 pub use emr::{EmrIndex, EntryInfo, PossessionCheck};
 
 /// Position of a record in its chain (EMR entries, access records), from 0.
