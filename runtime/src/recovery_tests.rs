@@ -1,6 +1,6 @@
-//! A patient's lost card on the real runtime: the account is recovered through
-//! `pallet-recovery` and keeps its access history, and a presence key is no account of the
-//! patient's.
+//! On the real runtime: a patient's lost card (the account is recovered through
+//! `pallet-recovery` and keeps its access history; a presence key is no account of the
+//! patient's), and registrar revocations outrank feeless calls in the pool.
 
 use frame_support::{assert_noop, assert_ok, traits::Hooks};
 use sp_core::Pair;
@@ -124,5 +124,33 @@ fn a_presence_key_is_not_the_patients_account_and_cannot_act_for_them() {
 			Access::set_presence_key(RuntimeOrigin::signed(card_account), patient, None),
 			pallet_medchain_access::Error::<Runtime>::NotRepresentative
 		);
+	});
+}
+
+#[test]
+fn registrar_revocations_outrank_feeless_calls_in_the_pool() {
+	use frame_support::dispatch::{DispatchClass, GetDispatchInfo, Pays};
+	use pallet_transaction_payment::ChargeTransactionPayment;
+	let revoke: RuntimeCall = pallet_sudo::Call::sudo {
+		call: Box::new(RuntimeCall::Registry(pallet_medchain_registry::Call::revoke_doctor {
+			doctor: Sr25519Keyring::Bob.to_account_id(),
+		})),
+	}
+	.into();
+	let feeless = RuntimeCall::Access(pallet_medchain_access::Call::set_consent_mode {
+		patient: Sr25519Keyring::Bob.to_account_id(),
+		mode: pallet_medchain_access::ConsentMode::Implied,
+	});
+	let (revoke_info, feeless_info) = (revoke.get_dispatch_info(), feeless.get_dispatch_info());
+	assert_eq!(revoke_info.class, DispatchClass::Operational);
+	assert_eq!((feeless_info.class, feeless_info.pays_fee), (DispatchClass::Normal, Pays::No));
+	dev_chain(|| {
+		let fee = pallet_transaction_payment::Pallet::<Runtime>::compute_fee(100, &revoke_info, 0);
+		assert!(fee > 0);
+		let revoke_priority =
+			ChargeTransactionPayment::<Runtime>::get_priority(&revoke_info, 100, 0, fee);
+		let feeless_priority =
+			ChargeTransactionPayment::<Runtime>::get_priority(&feeless_info, 100, 0, 0);
+		assert!(revoke_priority > feeless_priority, "{revoke_priority} > {feeless_priority}");
 	});
 }

@@ -165,7 +165,7 @@ mod benchmarks {
 	use super::*;
 
 	/// `n` records for `n` different patients (so every per-patient item is read and written
-	/// once per record), each under the worst policy and amending the patient's first entry
+	/// once per record), each for its own provider, each under the worst policy and amending the patient's first entry
 	/// (as large, same hospital), into hosted indexes one short of full (the longest to decode
 	/// and encode), with `b` bytes of locators and descriptions spread over the batch. The
 	/// policy's cost is per record, so it is in every record rather than in `b`.
@@ -174,7 +174,9 @@ mod benchmarks {
 		n: Linear<1, { T::MaxBatch::get() }>,
 		b: Linear<0, { T::MaxBatch::get().saturating_mul(NewEntry::<T>::max_variable_len()) }>,
 	) -> Result<(), BenchmarkError> {
-		let (service, _, provider) = actors::<T>();
+		let (service, _, _) = actors::<T>();
+		let operator =
+			T::BenchmarkHelper::register_record_service(&account("record-service", 2, 0));
 		let policy = worst_policy::<T>()?;
 		let room = T::MaxHostedPerProvider::get().saturating_sub(1).max(1);
 		let per_record = b / n;
@@ -182,6 +184,10 @@ mod benchmarks {
 		for i in 0..n {
 			let patient: T::AccountId = account("batch-patient", i, 0);
 			T::BenchmarkHelper::register_patient(&patient);
+			// A provider per record, so that every record's provider lookup is a storage read
+			// of its own (one provider for the batch would be read once and then cached).
+			let provider: T::AccountId = account("batch-provider", i, 0);
+			T::BenchmarkHelper::register_provider(&provider, Some(operator));
 			entry_in_full_index::<T>(&service, &patient, &provider, &policy, room)?;
 			batch.push((patient, record_with_bytes::<T>(&provider, &policy, per_record, Some(0))));
 		}

@@ -32,6 +32,12 @@
 //! extension, admits a `Pays::No` call only from an active actor and at most
 //! [`Config::MaxFeelessPerBlock`] of them per actor per block.
 //!
+//! Revocations (of hospitals, doctors, providers, patients, attributes) and key epochs are
+//! `DispatchClass::Operational`: the transaction pool orders them before feeless calls (which
+//! pay nothing and so have priority 0), and they may use the block weight that normal-class
+//! calls, feeless ones among them, cannot (25 % of each block), so a feeless flood never
+//! starves the registrar's revocation.
+//!
 //! Key epochs: ABE user keys are issued per epoch and policies name the epoch, so
 //! [`Pallet::start_key_epoch`] revokes every key issued before it at once.
 //!
@@ -477,7 +483,7 @@ pub mod pallet {
 		/// Revokes a hospital: its record service can no longer append records, and its
 		/// doctors can no longer read.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::revoke_hospital())]
+		#[pallet::weight((T::WeightInfo::revoke_hospital(), DispatchClass::Operational))]
 		pub fn revoke_hospital(origin: OriginFor<T>, hospital: HospitalId) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Hospitals::<T>::try_mutate(hospital, |entry| -> DispatchResult {
@@ -560,7 +566,7 @@ pub mod pallet {
 
 		/// Revokes a doctor: every later request of theirs is refused.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::revoke_doctor())]
+		#[pallet::weight((T::WeightInfo::revoke_doctor(), DispatchClass::Operational))]
 		pub fn revoke_doctor(origin: OriginFor<T>, doctor: T::AccountId) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Doctors::<T>::try_mutate(&doctor, |entry| -> DispatchResult {
@@ -626,7 +632,7 @@ pub mod pallet {
 
 		/// Revokes a storage provider: it receives no new records.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::revoke_provider())]
+		#[pallet::weight((T::WeightInfo::revoke_provider(), DispatchClass::Operational))]
 		pub fn revoke_provider(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Providers::<T>::try_mutate(&provider, |entry| -> DispatchResult {
@@ -667,7 +673,7 @@ pub mod pallet {
 		/// Revokes a patient account (for example a lost card; the patient re-registers under
 		/// a new pseudonym).
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::revoke_patient())]
+		#[pallet::weight((T::WeightInfo::revoke_patient(), DispatchClass::Operational))]
 		pub fn revoke_patient(origin: OriginFor<T>, patient: T::AccountId) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Patients::<T>::try_mutate(&patient, |entry| -> DispatchResult {
@@ -684,7 +690,7 @@ pub mod pallet {
 		/// Starts the next key epoch: ABE keys of earlier epochs no longer satisfy policies
 		/// written from now on.
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::start_key_epoch())]
+		#[pallet::weight((T::WeightInfo::start_key_epoch(), DispatchClass::Operational))]
 		pub fn start_key_epoch(origin: OriginFor<T>) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			let index = match CurrentKeyEpoch::<T>::get() {
@@ -751,7 +757,7 @@ pub mod pallet {
 		/// ## Complexity
 		/// - O(1).
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::disallow_attribute())]
+		#[pallet::weight((T::WeightInfo::disallow_attribute(), DispatchClass::Operational))]
 		pub fn disallow_attribute(origin: OriginFor<T>, attribute: Attribute<T>) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			ensure!(AllowedAttributes::<T>::contains_key(&attribute), Error::<T>::UnknownAttribute);
