@@ -13,43 +13,74 @@
 //! epoch and parameters ([`Config::KeyService`]) and the EMR index ([`Config::Emr`]).
 //!
 //! **Requests** (`requests.rs`). An active doctor asks for a patient's records with
-//! [`Pallet::request_access`], naming either entries of the patient's EMR chain
-//! ([`AccessTarget::Records`]) or a fuzzy search ([`AccessTarget::Search`], of which only a hash
-//! of the predicate goes on chain: the departments searched are what SHVE hides). The request is
-//! written to the patient's access chain ([`AccessEvent::Requested`]) before anything is decided
-//! or disclosed. Named entries are decided at once.
+//! [`Pallet::request_access`], naming either existing entries of the patient's EMR chain
+//! ([`AccessTarget::Records`]) or a fuzzy search ([`AccessTarget::Search`], of which only a
+//! commitment to the predicate goes on chain: the departments searched are what SHVE hides), a
+//! [`Purpose`] and a [`Basis`]. At most [`Config::MaxRequestsPerWindow`] requests per doctor and
+//! patient per [`Config::RequestWindow`]. The request is written to the patient's access chain
+//! ([`AccessEvent::Requested`]) before anything is decided or disclosed. Named entries are
+//! decided at once.
+//!
+//! **The basis** (`basis.rs`, DESIGN.md "Access needs a basis"). A title or a grade is no
+//! reason to ask: every request rests on the patient's presence ([`Basis::PatientPresent`], an
+//! ed25519 signature of the patient's presence key, the card, over a [`PresenceStatement`]
+//! bound to doctor, patient, chain, target, purpose and a not-after block, its nonce used once),
+//! on a consent in force ([`Basis::Consent`]; explicit consent is the default mode), or on
+//! break-glass. The basis is checked at request, again at fulfilment, and whenever a provider
+//! asks [`Pallet::may_serve`] (`serve.rs`): a grant dies with its basis, with a revocation of
+//! the doctor, hospital, patient or provider, with a new key epoch and with the entry's
+//! erasure.
 //!
 //! **Search fulfilment** (`fulfilment.rs`, DESIGN.md flow 3). The key service sees the logged
-//! request and issues a signed SHVE token for it. Each storage provider hosting the patient's
-//! entries matches the token natively and calls [`Pallet::fulfil_search`] with *every* SHVE
-//! ciphertext it hosts for the patient (in the order of
+//! request, recomputes its query commitment from the predicate and salt the doctor sends it,
+//! and issues a signed SHVE token. Each storage provider hosting the patient's entries matches
+//! the token natively and calls [`Pallet::fulfil_search`] with *every* SHVE ciphertext it hosts
+//! for the patient (in the order of
 //! [`EmrIndex::hosted_by`](medchain_primitives::EmrIndex::hosted_by)), each claimed to match or
 //! not. The runtime checks that the ciphertexts are the committed ones
 //! (`blake2_256(SCALE(ciphertext)) == shve_commitment` of the entry), that the token names this
-//! request and patient, follows the schema in force and has not expired, and then, through the
-//! host function [`medchain_io::medchain_crypto_host::verify_shve_fulfilment`], the key service's
-//! signature and every claim. So a provider can neither add entries the query did not select nor
-//! leave out ones it did. Matching entries are decided; non-matching ones are not logged
+//! request, patient, chain and query commitment, fixes some position unless the request asked
+//! for all records, follows the schema in force and has not expired, and then, through the host
+//! function [`medchain_io::medchain_crypto_host::verify_shve_fulfilment`], the key service's
+//! signature and every claim. So a provider can neither add entries the query did not select
+//! nor leave out ones it did. Matching entries are decided; non-matching ones are not logged
 //! (nothing of them is disclosed).
 //!
 //! **Decisions** ([`decision`], pure functions of plain inputs) for one entry, in this order:
-//! unknown entry, erased, malformed policy, policy not satisfied by the doctor's attribute set,
-//! consent (skipped for break-glass); otherwise [`Decision::Granted`] and a [`Grant`] is stored
-//! for the provider hosting the entry, valid [`Config::GrantLifetime`] blocks (break-glass
-//! grants end with the emergency window). The doctor and their hospital must still be active
-//! when entries are decided. The attribute set is a contract with the key service, documented
-//! in [`decision`].
+//! unknown entry, erased, malformed policy, policy not satisfied by the doctor's attribute set;
+//! otherwise [`Decision::Granted`] and a [`Grant`] is stored for the provider hosting the
+//! entry, valid [`Config::GrantLifetime`] blocks (break-glass grants end with the emergency
+//! window). The attribute set is a contract with the key service, documented in [`decision`].
 //!
-//! **Consent** (`consent.rs`). A patient grants or refuses access per hospital, doctor or
-//! department, optionally until a block ([`Pallet::set_consent`], [`Pallet::clear_consent`]),
-//! and chooses whether record policies alone decide ([`ConsentMode::Implied`], the default) or
-//! an explicit grant is also needed ([`Pallet::set_consent_mode`]). Refusals win over grants.
-//! Every change is logged to the patient's own access chain.
+//! **Consent** (`consent.rs`). The patient, their guardian or a delegate grants or refuses
+//! access per hospital or doctor, optionally for one purpose and until a block
+//! ([`Pallet::set_consent`], [`Pallet::clear_consent`]), and chooses whether a consent basis
+//! needs an explicit grant ([`ConsentMode::Explicit`], the default) or holds unless refused
+//! ([`ConsentMode::Implied`], the patient's opt-in). Refusals win over grants. Every change is
+//! logged to the patient's own access chain with who acted.
 //!
-//! **Break-glass** ([`Pallet::break_glass`]): a doctor holding the registry attribute
-//! `emergency` may request access for at most [`Config::MaxBreakGlassDuration`] blocks; consent
-//! is skipped (record policies still apply; S2's default policy has an `emergency` branch), the
-//! request is flagged in the chain and [`Event::BreakGlassUsed`] notifies the patient.
+//! **Who acts for a patient** (`representatives.rs`): the patient; the guardian the registrar
+//! records ([`Pallet::set_guardian`]); delegates the patient or guardian names
+//! ([`Pallet::add_delegate`]: no staff role, always expiring, naming no delegates). A lost card
+//! is replaced after the account's recovery through `pallet-recovery`.
+//!
+//! **Break-glass** ([`Pallet::break_glass`], `justification.rs`): a doctor holding the registry
+//! attribute `emergency` (at request and at every use) may request access for at most
+//! [`Config::MaxBreakGlassDuration`] blocks, at most [`Config::MaxBreakGlassPerWindow`] times
+//! per [`Config::BreakGlassRateWindow`]; consent is skipped (record policies still apply), the
+//! request is flagged, [`Event::BreakGlassUsed`] notifies the patient, and a justification is
+//! due within [`Config::JustificationPeriod`] ([`Pallet::justify_break_glass`]) or
+//! [`Event::JustificationOverdue`] alerts the registrar.
+//!
+//! **Housekeeping** (`sweep.rs`): `on_idle` removes expired requests with their grants and
+//! fulfilment marks, expired presence nonces, and alerts overdue justifications, within
+//! [`Config::MaxSweepPerBlock`] steps and the weight left.
+//!
+//! **What the chain still reveals**: the reader's identity (named for leak tracing; read
+//! against public staff lists it suggests a specialty), which entries matched a search (and so
+//! the pattern of repeated searches of one patient), each access's basis including the
+//! break-glass flag, and the timing of requests. Nothing on chain maps a doctor to a
+//! department, and purposes are an enum.
 //!
 //! **The chain** (`chain.rs`). Record `i` of a patient carries its format, `prev_hash` (record
 //! `i-1`'s hash, or the patient's genesis hash) and `record_hash`, the link hash of
@@ -67,22 +98,28 @@
 //!
 //! ### Dispatchable functions
 //!
-//! - [`Pallet::request_access`]: an active doctor asks for named entries or a search.
+//! - [`Pallet::request_access`]: an active doctor asks for named entries or a search, on a basis.
 //! - [`Pallet::fulfil_search`]: a provider fulfils a search with all entries it hosts.
-//! - [`Pallet::break_glass`]: emergency access, time-limited, consent skipped, patient notified.
+//! - [`Pallet::break_glass`]: emergency access, time-limited, rate-limited, consent skipped,
+//!   patient notified; [`Pallet::justify_break_glass`]: its justification.
 //! - [`Pallet::set_consent`], [`Pallet::clear_consent`], [`Pallet::set_consent_mode`]: the
 //!   patient's consent.
+//! - [`Pallet::set_presence_key`]: the patient's card; [`Pallet::add_delegate`],
+//!   [`Pallet::remove_delegate`], [`Pallet::set_guardian`] (registrar): who acts for the
+//!   patient.
 //! - [`Pallet::prune_request`]: anyone removes a request whose grants all expired (`on_idle`
 //!   does the same without a fee, so nobody has to).
 //!
-//! Calls of registered actors (all but `prune_request`) are feeless (`Pays::No`), admitted by
-//! the registry's `CheckFeeless` transaction extension.
+//! Calls of registered actors (all but `prune_request` and `set_guardian`) are feeless
+//! (`Pays::No`), admitted by the registry's `CheckFeeless` transaction extension; guardians and
+//! delegates hold no registry role and pay the ordinary fee.
 //!
 //! ### Runtime API
 //!
-//! `AccessApi` in the crate `pallet-medchain-access-runtime-api`, served by `history.rs`
-//! ([`Pallet::verify_access_chain`], [`Pallet::access_history`], [`Pallet::readers_of`],
-//! [`Pallet::disclosures`]).
+//! `AccessApi` in the crate `pallet-medchain-access-runtime-api`, served by `history.rs`,
+//! `chain.rs` and `serve.rs`, every call bounded ([`Pallet::verify_access_chain_page`],
+//! [`Pallet::access_history`], [`Pallet::readers_of_page`], [`Pallet::disclosures`],
+//! [`Pallet::may_serve`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
