@@ -160,6 +160,29 @@ fn entry_in_full_index<T: Config>(
 	Ok(())
 }
 
+/// Length of the chain the page benchmark reads the end of.
+const LONG_CHAIN: Seq = 100_000;
+
+/// Copies of the patient's first entry (the worst policy) as the last `n + 1` entries of a
+/// `LONG_CHAIN`-entry chain, each re-linked and re-hashed (the entries before them are never read
+/// by a page at the end, so they are not stored). Returns the page's first position.
+fn long_chain_tail<T: Config>(patient: &T::AccountId, n: u32) -> Result<Seq, BenchmarkError> {
+	let template = Entries::<T>::get(patient, 0).ok_or(BenchmarkError::Stop("no entry"))?;
+	let from = LONG_CHAIN.saturating_sub(n);
+	let mut prev = [7u8; 32];
+	for seq in from.saturating_sub(1)..LONG_CHAIN {
+		let mut entry = template.clone();
+		entry.seq = seq;
+		entry.prev_hash = prev;
+		entry.entry_hash =
+			entry.compute_hash(&EMR_CHAIN, patient).ok_or(BenchmarkError::Stop("format"))?;
+		prev = entry.entry_hash;
+		Entries::<T>::insert(patient, seq, entry);
+	}
+	Chains::<T>::insert(patient, ChainState { length: LONG_CHAIN, head: prev });
+	Ok(from)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -212,6 +235,28 @@ mod benchmarks {
 		_(RawOrigin::Signed(service), patient.clone(), 0);
 		assert!(Erasures::<T>::contains_key(&patient, 0));
 		assert_eq!(HostedBy::<T>::get(&patient, &provider).len() as u32, hosted.saturating_sub(1));
+		Ok(())
+	}
+
+	/// The runtime API's page of `verify_chain` at the end of a 100,000-entry chain, every entry
+	/// under the worst policy: its cost depends on the page, not on the chain's length.
+	#[benchmark]
+	// 4096: the runtime API's page cap (`MAX_CHAIN_PAGE` of the runtime).
+	fn verify_chain_page(n: Linear<1, 4096>) -> Result<(), BenchmarkError> {
+		let (service, patient, provider) = actors::<T>();
+		let policy = worst_policy::<T>()?;
+		Pallet::<T>::append_record(
+			RawOrigin::Signed(service).into(),
+			patient.clone(),
+			record::<T>(&provider, &policy, None),
+		)
+		.map_err(|_| BenchmarkError::Stop("append failed"))?;
+		let from = long_chain_tail::<T>(&patient, n)?;
+		#[block]
+		{
+			let page = Pallet::<T>::verify_chain_page(&patient, from, n);
+			assert_eq!((page.to, page.first_broken), (LONG_CHAIN, None));
+		}
 		Ok(())
 	}
 
