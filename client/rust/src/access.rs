@@ -4,10 +4,7 @@
 
 use codec::Encode;
 use medchain_crypto::shve::{query_commitment, Schema};
-use pallet_medchain_access::{
-	AccessTarget, PresenceProof, PresenceStatement, Purpose, PRESENCE_DOMAIN,
-	PRESENCE_STATEMENT_VERSION,
-};
+use pallet_medchain_access::{AccessTarget, PresenceProof, PresenceStatement, Purpose};
 use sp_core::{ed25519, Pair};
 
 use crate::{
@@ -27,17 +24,15 @@ pub fn presence_statement(
 	not_after: BlockNumber,
 	nonce: [u8; 16],
 ) -> PresenceStatement<AccountId, BlockNumber> {
-	PresenceStatement {
-		domain: PRESENCE_DOMAIN,
-		version: PRESENCE_STATEMENT_VERSION,
+	PresenceStatement::new(
 		genesis_hash,
-		doctor: doctor.clone(),
-		patient: patient.clone(),
-		scope_commitment: sp_io::hashing::blake2_256(&target.encode()),
+		doctor.clone(),
+		patient.clone(),
+		target,
 		purpose,
 		not_after,
 		nonce,
-	}
+	)
 }
 
 /// The card signs `statement` (the presence key signs nothing else).

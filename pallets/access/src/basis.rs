@@ -13,15 +13,10 @@ use sp_runtime::{traits::Zero, Saturating};
 use crate::{
 	decision, AccessTarget, Basis, BasisRecord, BreakGlassUses, Config, ConsentMode, ConsentModes,
 	ConsentScope, Consents, Error, Pallet, PresenceKeys, PresenceNonces, PresenceProof,
-	PresenceStatement, Purpose, Refusal, Request, PRESENCE_DOMAIN, PRESENCE_STATEMENT_VERSION,
+	PresenceStatement, Purpose, Refusal, Request,
 };
 
 impl<T: Config> Pallet<T> {
-	/// `blake2_256(SCALE(target))`: what a presence statement lets the doctor ask for.
-	pub fn scope_commitment(target: &AccessTarget<T>) -> [u8; 32] {
-		sp_io::hashing::blake2_256(&target.encode())
-	}
-
 	/// The presence statement a card signs for `doctor` asking `target` of `patient` for
 	/// `purpose` on this chain, valid until `not_after`, with `nonce`.
 	pub fn presence_statement(
@@ -37,17 +32,15 @@ impl<T: Config> Pallet<T> {
 		let bytes = genesis.as_ref();
 		let len = bytes.len().min(32);
 		genesis_hash[..len].copy_from_slice(&bytes[..len]);
-		PresenceStatement {
-			domain: PRESENCE_DOMAIN,
-			version: PRESENCE_STATEMENT_VERSION,
+		PresenceStatement::new(
 			genesis_hash,
-			doctor: doctor.clone(),
-			patient: patient.clone(),
-			scope_commitment: Self::scope_commitment(target),
+			doctor.clone(),
+			patient.clone(),
+			target,
 			purpose,
 			not_after,
 			nonce,
-		}
+		)
 	}
 
 	/// Checks the basis a doctor names and returns it as it is kept; a presence statement's
@@ -202,14 +195,14 @@ impl<T: Config> Pallet<T> {
 			!window.is_zero() && window <= T::MaxBreakGlassDuration::get(),
 			Error::<T>::InvalidDuration
 		);
-		let (start, used) = match BreakGlassUses::<T>::get(doctor) {
-			Some((start, used)) if now < start.saturating_add(T::BreakGlassRateWindow::get()) => {
-				(start, used)
-			},
-			_ => (now, 0),
-		};
-		ensure!(used < T::MaxBreakGlassPerWindow::get(), Error::<T>::BreakGlassRateLimited);
-		BreakGlassUses::<T>::insert(doctor, (start, used.saturating_add(1)));
+		let used = crate::limits::use_in_window(
+			BreakGlassUses::<T>::get(doctor),
+			now,
+			T::BreakGlassRateWindow::get(),
+			T::MaxBreakGlassPerWindow::get(),
+		)
+		.ok_or(Error::<T>::BreakGlassRateLimited)?;
+		BreakGlassUses::<T>::insert(doctor, used);
 		Ok(())
 	}
 

@@ -3,11 +3,7 @@
 //! delegate. Whether a consent basis holds is [`crate::Pallet::consent_basis`].
 
 use alloc::vec::Vec;
-use frame_support::{
-	ensure,
-	pallet_prelude::Get,
-	traits::{Defensive, DefensiveSaturating},
-};
+use frame_support::{ensure, pallet_prelude::Get, traits::DefensiveSaturating};
 use frame_system::pallet_prelude::BlockNumberFor;
 use medchain_primitives::{DoctorRegistry, HospitalRegistry};
 use sp_runtime::DispatchResult;
@@ -119,13 +115,6 @@ impl<T: Config> Pallet<T> {
 	/// Counts one consent of `patient` less; the count covers every consent kept, so it is
 	/// never zero here.
 	fn decrement_consents(patient: &T::AccountId) {
-		ConsentCount::<T>::mutate_exists(patient, |count| {
-			let left = count
-				.take()
-				.defensive_proof("a removed consent was counted")
-				.unwrap_or_default()
-				.saturating_sub(1);
-			*count = (left > 0).then_some(left);
-		});
+		ConsentCount::<T>::mutate_exists(patient, crate::limits::count_down);
 	}
 }

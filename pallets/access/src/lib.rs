@@ -149,6 +149,7 @@ mod history;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod justification;
+mod limits;
 pub mod migrations;
 #[cfg(test)]
 mod mock;

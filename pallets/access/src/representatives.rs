@@ -105,10 +105,7 @@ impl<T: Config> Pallet<T> {
 		delegate: T::AccountId,
 	) -> DispatchResult {
 		ensure!(Delegates::<T>::take(&patient, &delegate).is_some(), Error::<T>::UnknownDelegate);
-		DelegateCount::<T>::mutate_exists(&patient, |count| {
-			let left = count.unwrap_or_default().saturating_sub(1);
-			*count = (left > 0).then_some(left);
-		});
+		DelegateCount::<T>::mutate_exists(&patient, crate::limits::count_down);
 		Self::stop_representing(&delegate);
 		Self::append(
 			&patient,
@@ -140,9 +137,6 @@ impl<T: Config> Pallet<T> {
 
 	/// Counts one representation of `who` less.
 	fn stop_representing(who: &T::AccountId) {
-		Representing::<T>::mutate_exists(who, |count| {
-			let left = count.unwrap_or_default().saturating_sub(1);
-			*count = (left > 0).then_some(left);
-		});
+		Representing::<T>::mutate_exists(who, crate::limits::count_down);
 	}
 }

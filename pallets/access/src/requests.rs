@@ -98,16 +98,18 @@ impl<T: Config> Pallet<T> {
 		let info = Self::active_doctor(&doctor)?;
 		let hospital: HospitalId = info.hospital;
 		ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
+		// The named entries, each read once: checked to exist here, decided below.
+		let mut named = Vec::new();
 		if let AccessTarget::Records(seqs) = &target {
 			ensure!(!seqs.is_empty(), Error::<T>::NoRecords);
 			let mut sorted = seqs.to_vec();
 			sorted.sort_unstable();
 			ensure!(sorted.windows(2).all(|w| w[0] != w[1]), Error::<T>::DuplicateRecord);
-			// No access record for entries that do not exist.
-			ensure!(
-				sorted.iter().all(|seq| T::Emr::entry(&patient, *seq).is_some()),
-				Error::<T>::UnknownRecord
-			);
+			for seq in seqs.iter() {
+				// No access record for entries that do not exist.
+				let entry = T::Emr::entry(&patient, *seq).ok_or(Error::<T>::UnknownRecord)?;
+				named.push((*seq, Some(entry)));
+			}
 		}
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::count_request(&doctor, &patient, now)?;
@@ -173,11 +175,9 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 
-		if let AccessTarget::Records(seqs) = &request.target {
+		if !named.is_empty() {
 			let requester = Requester { doctor, info, emergency: request.emergency() };
-			let entries =
-				seqs.iter().map(|seq| (*seq, T::Emr::entry(&request.patient, *seq))).collect();
-			Self::decide_and_log(request_id, &request, &requester, None, entries)?;
+			Self::decide_and_log(request_id, &request, &requester, None, named)?;
 		}
 		Ok(())
 	}
@@ -285,14 +285,14 @@ impl<T: Config> Pallet<T> {
 		patient: &T::AccountId,
 		now: BlockNumberFor<T>,
 	) -> Result<(), Error<T>> {
-		let (start, used) = match RequestCounts::<T>::get(patient, doctor) {
-			Some((start, used)) if now < start.saturating_add(T::RequestWindow::get()) => {
-				(start, used)
-			},
-			_ => (now, 0),
-		};
-		ensure!(used < T::MaxRequestsPerWindow::get(), Error::<T>::TooManyRequests);
-		RequestCounts::<T>::insert(patient, doctor, (start, used.saturating_add(1)));
+		let used = crate::limits::use_in_window(
+			RequestCounts::<T>::get(patient, doctor),
+			now,
+			T::RequestWindow::get(),
+			T::MaxRequestsPerWindow::get(),
+		)
+		.ok_or(Error::<T>::TooManyRequests)?;
+		RequestCounts::<T>::insert(patient, doctor, used);
 		Ok(())
 	}
 }

@@ -135,6 +135,33 @@ pub struct PresenceStatement<AccountId, BlockNumber> {
 	pub nonce: [u8; 16],
 }
 
+impl<AccountId, BlockNumber> PresenceStatement<AccountId, BlockNumber> {
+	/// The statement of version [`PRESENCE_STATEMENT_VERSION`] letting `doctor` ask `target`
+	/// of `patient` for `purpose` on the chain with `genesis_hash`, until `not_after`, with
+	/// `nonce`: what the runtime rebuilds from a request and what a patient's card signs.
+	pub fn new<T: Config>(
+		genesis_hash: [u8; 32],
+		doctor: AccountId,
+		patient: AccountId,
+		target: &AccessTarget<T>,
+		purpose: Purpose,
+		not_after: BlockNumber,
+		nonce: [u8; 16],
+	) -> Self {
+		Self {
+			domain: PRESENCE_DOMAIN,
+			version: PRESENCE_STATEMENT_VERSION,
+			genesis_hash,
+			doctor,
+			patient,
+			scope_commitment: sp_io::hashing::blake2_256(&target.encode()),
+			purpose,
+			not_after,
+			nonce,
+		}
+	}
+}
+
 /// The first bytes of every presence statement.
 pub const PRESENCE_DOMAIN: [u8; 20] = *b"medchain/presence/v1";
 /// The presence statement layout signed today.
