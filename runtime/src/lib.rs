@@ -152,9 +152,10 @@ pub type TxExtension = (
 	frame_system::CheckTxVersion<Runtime>,
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
-	frame_system::CheckNonce<Runtime>,
+	// `CheckNonce` and MedChain's feeless admission (the quota needs the nonce), identified
+	// and encoded as `CheckNonce`.
+	pallet_medchain_registry::CheckNonceAndFeeless<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_medchain_registry::CheckFeeless<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );

@@ -108,9 +108,8 @@ impl Chain {
 			frame_system::CheckTxVersion::new(),
 			frame_system::CheckGenesis::new(),
 			frame_system::CheckEra::from(Era::Immortal),
-			frame_system::CheckNonce::from(nonce),
+			pallet_medchain_registry::CheckNonceAndFeeless::from(nonce),
 			frame_system::CheckWeight::new(),
-			pallet_medchain_registry::CheckFeeless::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::from(0),
 			frame_system::WeightReclaim::new(),
 		);

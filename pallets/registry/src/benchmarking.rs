@@ -14,9 +14,9 @@ use frame_support::{
 	traits::{EnsureOrigin, Get},
 	BoundedVec,
 };
-use frame_system::RawOrigin;
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{
-	AsSystemOriginSigner, Dispatchable, TransactionExtension, TxBaseImplication,
+	AsSystemOriginSigner, Dispatchable, TransactionExtension, TxBaseImplication, Zero,
 };
 
 fn registrar<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
@@ -289,15 +289,18 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The feeless-call extension for a patient (the role found last) that already had a
-	/// feeless transaction in this block.
+	/// The whole nonce-and-feeless extension (`CheckNonce`'s work included) for a patient
+	/// (the role found last) that already had a feeless transaction in this window and this
+	/// block: everything the feeless rules read and write.
 	#[benchmark]
 	fn check_feeless() -> Result<(), BenchmarkError> {
 		// The harness moves to block 1 before the measured block; start there so that the
-		// earlier transaction counts in the same block.
-		frame_system::Pallet::<T>::set_block_number(1u32.into());
+		// earlier transaction counts in the same window and block.
+		let now: BlockNumberFor<T> = 1u32.into();
+		frame_system::Pallet::<T>::set_block_number(now);
 		let patient = patient::<T>()?;
-		FeelessUsage::<T>::insert(&patient, (frame_system::Pallet::<T>::block_number(), 1));
+		FeelessUsage::<T>::insert(&patient, (Pallet::<T>::feeless_window_of(now), 1));
+		FeelessBlockWeight::<T>::put((now, Weight::from_parts(1, 0)));
 		let call: T::RuntimeCall = frame_system::Call::<T>::remark { remark: vec![] }.into();
 		let info = DispatchInfo {
 			call_weight: Weight::zero(),
@@ -305,7 +308,7 @@ mod benchmarks {
 			class: DispatchClass::Normal,
 			pays_fee: Pays::No,
 		};
-		let extension = CheckFeeless::<T>::new();
+		let extension = CheckNonceAndFeeless::<T>::from(Zero::zero());
 		let origin: T::RuntimeOrigin = RawOrigin::Signed(patient.clone()).into();
 		#[block]
 		{

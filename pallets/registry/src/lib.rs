@@ -28,9 +28,11 @@
 //! it with the block of revocation; revoked actors are refused by every other pallet.
 //!
 //! Registering an account makes it exist on chain without a balance (a sufficient reference),
-//! and MedChain's calls for registered actors are feeless: [`CheckFeeless`], a transaction
-//! extension, admits a `Pays::No` call only from an active actor and at most
-//! [`Config::MaxFeelessPerBlock`] of them per actor per block.
+//! and MedChain's calls for registered actors are feeless: [`CheckNonceAndFeeless`], the
+//! runtime's nonce extension, admits a `Pays::No` call only from an active actor, at most
+//! [`Config::MaxFeelessPerWindow`] of them per actor per [`Config::FeelessWindow`] (enforced
+//! when the transaction pool admits them, counting those already waiting) and within
+//! [`Config::MaxFeelessBlockWeight`] of each block.
 //!
 //! Revocations (of hospitals, doctors, providers, patients, attributes) and key epochs are
 //! `DispatchClass::Operational`: the transaction pool orders them before feeless calls (which
@@ -88,7 +90,7 @@ pub mod allowlist;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod feeless;
-pub use feeless::{CheckFeeless, NOT_REGISTERED};
+pub use feeless::{CheckNonceAndFeeless, FEELESS_QUOTA_EXHAUSTED, NOT_REGISTERED};
 pub mod migrations;
 #[cfg(test)]
 mod mock;
@@ -187,10 +189,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAbeKeyLen: Get<u32>;
 
-		/// Feeless transactions one registered actor may have included per block (see
-		/// [`CheckFeeless`]).
+		/// Length in blocks of the windows over which feeless transactions are counted (see
+		/// [`CheckNonceAndFeeless`]).
 		#[pallet::constant]
-		type MaxFeelessPerBlock: Get<u32>;
+		type FeelessWindow: Get<BlockNumberFor<Self>>;
+
+		/// Feeless transactions one registered actor may have included, or waiting in the
+		/// transaction pool, per [`Config::FeelessWindow`].
+		#[pallet::constant]
+		type MaxFeelessPerWindow: Get<u32>;
+
+		/// The share of a block that feeless transactions may take together.
+		#[pallet::constant]
+		type MaxFeelessBlockWeight: Get<Weight>;
 
 		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
 		type WeightInfo: WeightInfo;
@@ -244,11 +255,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AllowedAttributeCount<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// Per registered actor: the last block in which it had a feeless transaction included
-	/// and how many ([`CheckFeeless`]). One entry per actor that ever transacted feelessly.
+	/// Per registered actor: the last feeless window (block number divided by
+	/// [`Config::FeelessWindow`]) in which it had a feeless transaction included, and how many
+	/// ([`CheckNonceAndFeeless`]). One entry per actor that ever transacted feelessly.
 	#[pallet::storage]
 	pub type FeelessUsage<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
+
+	/// The block whose feeless transactions are being counted and their total weight, for
+	/// [`Config::MaxFeelessBlockWeight`].
+	#[pallet::storage]
+	pub type FeelessBlockWeight<T: Config> = StorageValue<_, (BlockNumberFor<T>, Weight)>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

@@ -1,6 +1,6 @@
 //! A minimal runtime for the registry's tests: System and the registry, `Root` as registrar.
 
-use frame_support::{derive_impl, parameter_types};
+use frame_support::{derive_impl, parameter_types, weights::Weight};
 use frame_system::EnsureRoot;
 use sp_runtime::BuildStorage;
 
@@ -30,7 +30,11 @@ parameter_types! {
 	pub const MaxAllowedAttributes: u32 = 12;
 	pub const MaxEndpointLen: u32 = 128;
 	pub const MaxAbeKeyLen: u32 = 512;
-	pub const MaxFeelessPerBlock: u32 = 2;
+	/// Feeless windows of 10 blocks, 3 feeless transactions per actor and window.
+	pub const FeelessWindow: u64 = 10;
+	pub const MaxFeelessPerWindow: u32 = 3;
+	/// Feeless transactions take at most 1,000 units of reference time per block.
+	pub MaxFeelessBlockWeight: Weight = Weight::from_parts(1_000, u64::MAX);
 }
 
 /// A revocation the registry announced.
@@ -79,7 +83,9 @@ impl pallet_registry::Config for Test {
 	type MaxAllowedAttributes = MaxAllowedAttributes;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxAbeKeyLen = MaxAbeKeyLen;
-	type MaxFeelessPerBlock = MaxFeelessPerBlock;
+	type FeelessWindow = FeelessWindow;
+	type MaxFeelessPerWindow = MaxFeelessPerWindow;
+	type MaxFeelessBlockWeight = MaxFeelessBlockWeight;
 	type WeightInfo = ();
 }
 

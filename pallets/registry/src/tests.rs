@@ -10,6 +10,9 @@ const OTHER_SERVICE: u64 = 11;
 const DOCTOR: u64 = 20;
 const PROVIDER: u64 = 30;
 const PATIENT: u64 = 40;
+const OTHER_PATIENT: u64 = 41;
+/// An account that exists (it holds a provider reference) but has no role.
+const STRANGER: u64 = 50;
 
 fn bounded<S: frame_support::traits::Get<u32>>(bytes: &[u8]) -> BoundedVec<u8, S> {
 	BoundedVec::try_from(bytes.to_vec()).unwrap()
@@ -404,60 +407,155 @@ mod feeless {
 	};
 	use sp_runtime::traits::{TransactionExtension, TxBaseImplication};
 
-	fn info(pays_fee: Pays) -> DispatchInfo {
-		DispatchInfo {
-			call_weight: Weight::zero(),
-			extension_weight: Weight::zero(),
-			class: DispatchClass::Normal,
-			pays_fee,
+	/// A transaction of `who` with `nonce`, as the extension sees it.
+	struct Tx {
+		who: u64,
+		nonce: Nonce,
+		pays_fee: Pays,
+		weight: u64,
+	}
+
+	type Nonce = <Test as frame_system::Config>::Nonce;
+
+	fn feeless(who: u64, nonce: Nonce) -> Tx {
+		Tx { who, nonce, pays_fee: Pays::No, weight: 100 }
+	}
+
+	impl Tx {
+		fn info(&self) -> DispatchInfo {
+			DispatchInfo {
+				call_weight: Weight::from_parts(self.weight, 0),
+				extension_weight: Weight::zero(),
+				class: DispatchClass::Normal,
+				pays_fee: self.pays_fee,
+			}
+		}
+
+		/// What the transaction pool does: validation only, nothing written.
+		fn admit(&self) -> Result<(), TransactionValidityError> {
+			let call: RuntimeCall = frame_system::Call::remark { remark: vec![] }.into();
+			CheckNonceAndFeeless::<Test>::from(self.nonce)
+				.validate(
+					RuntimeOrigin::signed(self.who),
+					&call,
+					&self.info(),
+					0,
+					(),
+					&TxBaseImplication(()),
+					TransactionSource::External,
+				)
+				.map(|_| ())
+		}
+
+		/// What block building does: validation, then `prepare` (which moves the nonce).
+		fn include(&self) -> Result<(), TransactionValidityError> {
+			let call: RuntimeCall = frame_system::Call::remark { remark: vec![] }.into();
+			let extension = CheckNonceAndFeeless::<Test>::from(self.nonce);
+			let (_, val, origin) = extension.validate(
+				RuntimeOrigin::signed(self.who),
+				&call,
+				&self.info(),
+				0,
+				(),
+				&TxBaseImplication(()),
+				TransactionSource::External,
+			)?;
+			extension.prepare(val, &origin, &call, &self.info(), 0).map(|_| ())
 		}
 	}
 
-	/// Validates and, if valid, prepares one transaction of `who` as block building does.
+	/// Includes the next transaction of `who` (a feeless one, or one that pays).
 	fn include(who: u64, pays_fee: Pays) -> Result<(), TransactionValidityError> {
-		let call: RuntimeCall = frame_system::Call::remark { remark: vec![] }.into();
-		let extension = CheckFeeless::<Test>::new();
-		let (_, val, origin) = extension.validate(
-			RuntimeOrigin::signed(who),
-			&call,
-			&info(pays_fee),
-			0,
-			(),
-			&TxBaseImplication(()),
-			TransactionSource::External,
-		)?;
-		extension.prepare(val, &origin, &call, &info(pays_fee), 0)
+		let nonce = System::account_nonce(who);
+		Tx { pays_fee, ..feeless(who, nonce) }.include()
 	}
 
 	const NOT_REGISTERED_ERR: TransactionValidityError =
 		TransactionValidityError::Invalid(InvalidTransaction::Custom(NOT_REGISTERED));
+	const QUOTA_ERR: TransactionValidityError =
+		TransactionValidityError::Invalid(InvalidTransaction::Custom(FEELESS_QUOTA_EXHAUSTED));
 
 	#[test]
-	fn feeless_calls_need_an_active_role_and_are_bounded_per_block() {
+	fn feeless_calls_need_an_active_role() {
 		new_test_ext().execute_with(|| {
+			// An account must exist to transact at all (CheckNonce's rule, kept).
+			assert_eq!(
+				include(PATIENT, Pays::Yes),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
+			);
+			System::inc_providers(&STRANGER);
 			// Anyone may send calls that pay fees; feeless ones only registered actors.
-			assert_eq!(include(PATIENT, Pays::Yes), Ok(()));
-			assert_eq!(include(PATIENT, Pays::No), Err(NOT_REGISTERED_ERR));
+			assert_eq!(include(STRANGER, Pays::Yes), Ok(()));
+			assert_eq!(include(STRANGER, Pays::No), Err(NOT_REGISTERED_ERR));
 
 			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
 			assert_eq!(System::account(PATIENT).sufficients, 1);
 			assert_eq!(include(PATIENT, Pays::No), Ok(()));
-			assert_eq!(include(PATIENT, Pays::No), Ok(()));
-			assert_eq!(Registry::feeless_used(&PATIENT), 2);
-			// MaxFeelessPerBlock = 2: the third waits for the next block.
-			assert_eq!(
-				include(PATIENT, Pays::No),
-				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
-			);
-			// Paying calls are not counted.
-			assert_eq!(include(PATIENT, Pays::Yes), Ok(()));
-
-			System::set_block_number(2);
-			assert_eq!(Registry::feeless_used(&PATIENT), 0);
-			assert_eq!(include(PATIENT, Pays::No), Ok(()));
+			assert_eq!(System::account_nonce(PATIENT), 1, "the nonce moved as CheckNonce's does");
 
 			assert_ok!(Registry::revoke_patient(RuntimeOrigin::root(), PATIENT));
 			assert_eq!(include(PATIENT, Pays::No), Err(NOT_REGISTERED_ERR));
+		});
+	}
+
+	#[test]
+	fn the_pool_admits_no_more_than_the_quota_left_counting_waiting_transactions() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
+			// MaxFeelessPerWindow = 3: nonces 0, 1 and 2 may wait in the pool; 3 may not, nor
+			// anything further ahead.
+			for nonce in 0..3 {
+				assert_eq!(feeless(PATIENT, nonce).admit(), Ok(()), "nonce {nonce}");
+			}
+			assert_eq!(feeless(PATIENT, 3).admit(), Err(QUOTA_ERR));
+			assert_eq!(feeless(PATIENT, 1_000).admit(), Err(QUOTA_ERR));
+			// A transaction that pays has no quota.
+			assert_eq!(Tx { pays_fee: Pays::Yes, ..feeless(PATIENT, 3) }.admit(), Ok(()));
+
+			// Once one is included, the window holds 1 used and 2 may wait: still not nonce 3.
+			assert_eq!(feeless(PATIENT, 0).include(), Ok(()));
+			assert_eq!(Registry::feeless_used(&PATIENT), 1);
+			assert_eq!(feeless(PATIENT, 2).admit(), Ok(()));
+			assert_eq!(feeless(PATIENT, 3).admit(), Err(QUOTA_ERR));
+			// A stale nonce is refused as stale, before any quota.
+			assert_eq!(
+				feeless(PATIENT, 0).admit(),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+			);
+			assert_eq!(feeless(PATIENT, 1).include(), Ok(()));
+			assert_eq!(feeless(PATIENT, 2).include(), Ok(()));
+			assert_eq!(feeless(PATIENT, 3).include(), Err(QUOTA_ERR), "the quota holds in blocks too");
+
+			// The next window (blocks 10 to 19) starts from zero.
+			System::set_block_number(10);
+			assert_eq!(Registry::feeless_used(&PATIENT), 0);
+			assert_eq!(feeless(PATIENT, 5).admit(), Ok(()));
+			assert_eq!(feeless(PATIENT, 6).admit(), Err(QUOTA_ERR));
+			assert_eq!(feeless(PATIENT, 3).include(), Ok(()));
+			assert_eq!(FeelessUsage::<Test>::get(PATIENT), Some((1, 1)));
+		});
+	}
+
+	#[test]
+	fn feeless_calls_take_at_most_their_share_of_a_block() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
+			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), OTHER_PATIENT, [2; 32]));
+			let heavy = |who, nonce| Tx { weight: 600, ..feeless(who, nonce) };
+			// MaxFeelessBlockWeight = 1,000: one 600-unit feeless call fits, a second (from
+			// anyone) waits for the next block; a paying call is not counted.
+			assert_eq!(heavy(PATIENT, 0).include(), Ok(()));
+			assert_eq!(Registry::feeless_block_weight(), Weight::from_parts(600, 0));
+			let exhausted = Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources));
+			assert_eq!(heavy(OTHER_PATIENT, 0).include(), exhausted);
+			assert_eq!(Tx { pays_fee: Pays::Yes, ..heavy(OTHER_PATIENT, 0) }.include(), Ok(()));
+			assert_eq!(feeless(OTHER_PATIENT, 1).include(), Ok(()), "400 units are left");
+
+			System::set_block_number(2);
+			assert_eq!(Registry::feeless_block_weight(), Weight::zero());
+			assert_eq!(heavy(OTHER_PATIENT, 2).include(), Ok(()));
+			// A call heavier than the whole share can never be included, so the pool refuses it.
+			assert_eq!(Tx { weight: 1_001, ..feeless(PATIENT, 1) }.admit(), exhausted);
 		});
 	}
 

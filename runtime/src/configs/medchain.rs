@@ -1,6 +1,7 @@
 //! Configuration of MedChain's own pallets.
 
-use frame_support::parameter_types;
+use frame_support::{parameter_types, traits::Get, weights::Weight};
+use sp_runtime::Perbill;
 use frame_system::EnsureRoot;
 
 use super::{AccountId, BlockNumber, Runtime};
@@ -51,9 +52,17 @@ parameter_types! {
 	/// append, which rewrites the provider's index of the patient's entries, so it stays small;
 	/// a patient's further records go to other providers.
 	pub const MaxHostedPerProvider: u32 = 320;
-	/// Feeless transactions per registered actor per block: a record service appending 1,000
-	/// records a second in batches of 256 needs 8 per 2-second block.
-	pub const MaxFeelessPerBlock: u32 = 32;
+	/// Feeless transactions are counted per registered actor over windows of 10 minutes of
+	/// 2-second blocks.
+	pub const FeelessWindow: BlockNumber = 300;
+	/// At most 600 per actor and window, included or waiting in the pool: two per block on
+	/// average, which lets a record service append 256 records a second in batches of 256 and
+	/// caps what one account can put in the pool at 600 transactions.
+	pub const MaxFeelessPerWindow: u32 = 600;
+	/// Feeless calls take at most half of each block, so that a quarter of the normal class
+	/// (and the operational quarter) is always left to paying and registrar calls.
+	pub MaxFeelessBlockWeight: Weight = Perbill::from_percent(50)
+		* <Runtime as frame_system::Config>::BlockWeights::get().max_block;
 	/// Entries one explicit access request may name.
 	pub const MaxRecordsPerRequest: u32 = 64;
 	/// Consents a patient may hold (hospitals, doctors).
@@ -94,7 +103,9 @@ impl pallet_medchain_registry::Config for Runtime {
 	type MaxAllowedAttributes = MaxAllowedAttributes;
 	type MaxEndpointLen = MaxEndpointLen;
 	type MaxAbeKeyLen = MaxAbeKeyLen;
-	type MaxFeelessPerBlock = MaxFeelessPerBlock;
+	type FeelessWindow = FeelessWindow;
+	type MaxFeelessPerWindow = MaxFeelessPerWindow;
+	type MaxFeelessBlockWeight = MaxFeelessBlockWeight;
 	type WeightInfo = pallet_medchain_registry::weights::SubstrateWeight<Runtime>;
 }
 
