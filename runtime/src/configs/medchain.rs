@@ -1,6 +1,6 @@
 //! Configuration of MedChain's own pallets.
 
-use frame_support::{parameter_types, traits::Get, weights::Weight};
+use frame_support::{parameter_types, weights::Weight};
 use sp_runtime::Perbill;
 use frame_system::EnsureRoot;
 
