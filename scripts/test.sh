@@ -14,10 +14,16 @@ step "build medchain-node"
 cargo build -p medchain-node
 
 step "cargo test"
-# The pallets' benchmarks run as tests on their mock runtimes too; the e2e test of
-# client/rust starts the node built above.
-cargo test --workspace \
-	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks"
+# Same features as the node build above, so nothing is built twice; the e2e test of client/rust
+# starts that node.
+cargo test --workspace
+
+step "cargo test: the pallets' benchmarks on their mock runtimes"
+# Only the pallets and FRAME below them are built a second time with `runtime-benchmarks`;
+# the node binary is not touched.
+cargo test -p pallet-medchain-registry -p pallet-medchain-emr -p pallet-medchain-access \
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks" \
+	-- bench
 
 step "e2e: dev node through polkadot.js"
 (cd client/js && MEDCHAIN_NODE="$MEDCHAIN_NODE" npm test)

@@ -141,9 +141,10 @@ pub fn run() -> sc_cli::Result<()> {
 fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> sc_cli::Result<()> {
 	match cmd {
 		BenchmarkCmd::Pallet(cmd) => {
-			if !cfg!(feature = "runtime-benchmarks") {
-				return Err("This node was built without `runtime-benchmarks`; rebuild it with \
-				            default features to run `benchmark pallet`."
+			if cmd.runtime.is_none() && !cfg!(feature = "runtime-benchmarks") {
+				return Err("The runtime this node embeds is the production one, without \
+				            benchmarks: pass `--runtime <wasm>` with a wasm built with the \
+				            runtime's `runtime-benchmarks` feature (scripts/weights.sh builds it)."
 					.into());
 			}
 			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, MedchainHostFunctions>(Some(
@@ -163,8 +164,8 @@ fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> sc_cl
 			cmd.run(config, client, db, storage, shared_cache)
 		},
 		#[cfg(not(feature = "runtime-benchmarks"))]
-		BenchmarkCmd::Storage(_) => Err("This node was built without `runtime-benchmarks`; \
-		                                 rebuild it with default features to run `benchmark storage`."
+		BenchmarkCmd::Storage(_) => Err("`benchmark storage` needs a node built with \
+		                                 `--features runtime-benchmarks`."
 			.into()),
 		BenchmarkCmd::Overhead(cmd) => cmd
 			.run_with_default_builder_and_spec::<Block, MedchainHostFunctions>(Some(

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { blake2AsHex, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/devnode.mjs';
 import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
 
@@ -35,6 +35,16 @@ describe('medchain-node --dev', () => {
     assert.equal(properties.ss58Format.unwrap().toNumber(), SS58_PREFIX);
     assert.equal(version.specName.toString(), 'medchain');
     assert.equal(api.consts.system.ss58Prefix.toNumber(), SS58_PREFIX);
+  });
+
+  test('runs the production runtime: no Benchmark runtime API', async () => {
+    const { apis } = await api.rpc.state.getRuntimeVersion();
+    const ids = apis.map(([id]) => id.toHex());
+    // Runtime API ids are the first 8 bytes of BLAKE2b-256 of the trait's name.
+    const idOf = (name) => blake2AsHex(name, 256).slice(0, 18);
+    assert.ok(ids.includes(idOf('Core')), `the id rule holds (Core among ${ids})`);
+    assert.ok(ids.includes(idOf('AccessApi')), 'MedChain\'s access API is there');
+    assert.ok(!ids.includes(idOf('Benchmark')), 'no Benchmark API: the node embeds the production runtime');
   });
 
   test('serves metadata v15 or newer with every pallet', async () => {
