@@ -157,6 +157,9 @@ pub type TxExtension = (
 	pallet_medchain_registry::CheckNonceAndFeeless<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// The metadata hash a wallet signed, if it chose to (mode `Enabled`); checked against the
+	// hash embedded at build time (feature `metadata-hash`).
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
