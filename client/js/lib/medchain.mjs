@@ -8,14 +8,6 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 export const SS58_PREFIX = 4242;
 
 /**
- * MedChain's own transaction extensions. `CheckFeeless` carries no data (it admits feeless calls
- * of registered actors only), so polkadot.js only needs to know that it encodes to nothing.
- */
-export const signedExtensions = {
-  CheckFeeless: { extrinsic: {}, payload: {} },
-};
-
-/**
  * A well-formed one-sector PDP public key (SCALE `PdpPublicKey`: `v` = the BLS12-381 G2
  * generator, one `u_1` = the G1 generator, both compressed). The registry decodes and
  * subgroup-checks every key it registers, so tests that need a hospital but no audits use this.
@@ -45,9 +37,13 @@ export function pdpFileFor(ciphertextHash, size, sectors, keyVersion) {
   return { blocks, sectors, paramsHash: blake2AsHex(params, 256), keyVersion };
 }
 
-/** An ApiPromise connected to `url` that knows MedChain's transaction extensions. */
+/**
+ * An ApiPromise connected to `url`. MedChain's transaction extensions are all ones polkadot.js
+ * knows: its feeless admission lives in the extension identified as `CheckNonce` (same encoding),
+ * so no `signedExtensions` option is needed.
+ */
 export async function connect(url) {
-  return ApiPromise.create({ provider: new WsProvider(url), signedExtensions, noInitWarn: true });
+  return ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
 }
 
 /** A dispatch error as `Pallet.Error` (module errors) or its string form. */

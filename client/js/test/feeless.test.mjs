@@ -77,8 +77,8 @@ describe('feeless calls of registered actors', () => {
     const after = await api.query.system.account(recordService.address);
     assert.equal(after.data.free.toBigInt(), 0n, 'no fee was charged');
 
-    // An account that exists (it holds tokens) but has no role: CheckFeeless refuses its
-    // feeless call in the pool (InvalidTransaction::Custom(40)).
+    // An account that exists (it holds tokens) but has no role: the feeless admission refuses
+    // its feeless call in the pool (InvalidTransaction::Custom(40)).
     const stranger = fresh();
     await submitAndFinalize(api, api.tx.balances.transferKeepAlive(stranger.address, 10n ** 12n), alice);
     await assert.rejects(

@@ -123,7 +123,6 @@ impl Chain {
 			(),
 			(),
 			(),
-			(),
 		);
 		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 		let signature = payload.using_encoded(|bytes| signer.sign(bytes));

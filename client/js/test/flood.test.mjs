@@ -1,0 +1,174 @@
+// Feeless floods against a real dev node (DESIGN.md "Chain resources"). Registered actors pay no
+// fees, so the pool itself must bound them: one account gets at most its feeless quota per
+// window into the pool and the rest are refused with InvalidTransaction::Custom(41); and while
+// 50 registered accounts flood within their quotas, feeless calls take at most their share of
+// each block and a registrar call still lands within two blocks.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { startDevNode } from '../lib/devnode.mjs';
+import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+
+/** InvalidTransaction::Custom code of an exhausted feeless quota (pallet-medchain-registry). */
+const FEELESS_QUOTA_EXHAUSTED = 41;
+
+describe('feeless floods', () => {
+  let node;
+  let api;
+  let keyring;
+  let alice;
+  let signingInfo;
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode();
+    api = await connect(node.url);
+    keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX });
+    alice = keyring.addFromUri('//Alice');
+    // Immortal transactions signed offline: no RPC round trip per signature, so the flood is
+    // as fast as the node lets it be.
+    signingInfo = {
+      blockHash: api.genesisHash,
+      genesisHash: api.genesisHash,
+      era: api.createType('ExtrinsicEra', '0x00'),
+      runtimeVersion: api.runtimeVersion,
+    };
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());
+  const sudo = (call) => submitAndFinalize(api, api.tx.sudo.sudo(call), alice);
+  const best = async () => (await api.rpc.chain.getHeader()).number.toNumber();
+  const sign = (tx, pair, nonce) => tx.sign(pair, { ...signingInfo, nonce });
+
+  /** Submits `txs` in order, `width` at a time; resolves with each submission's outcome. */
+  async function submitAll(txs, width = 64) {
+    const outcomes = [];
+    for (let i = 0; i < txs.length; i += width) {
+      const chunk = txs.slice(i, i + width).map((tx) => api.rpc.author.submitExtrinsic(tx));
+      outcomes.push(...(await Promise.allSettled(chunk)));
+    }
+    return outcomes;
+  }
+
+  /** Registers `count` fresh patients through sudo, all in flight at once; resolves with them. */
+  async function registerPatients(count) {
+    const patients = Array.from({ length: count }, fresh);
+    let nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+    const txs = patients.map((p, i) =>
+      sign(api.tx.sudo.sudo(api.tx.registry.registerPatient(p.address, '0x' + '22'.repeat(32))), alice, nonce + i));
+    const outcomes = await submitAll(txs);
+    assert.ok(outcomes.every((o) => o.status === 'fulfilled'), 'every registration admitted');
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const registered = await api.query.registry.patients.multi(patients.map((p) => p.address));
+      if (registered.every((r) => r.isSome)) return patients;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`${count} patients not registered within 120 s`);
+  }
+
+  /** Waits until the pool is empty. */
+  async function drained(timeoutMs = 300_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const pending = await api.rpc.author.pendingExtrinsics();
+      if (pending.length === 0) return;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`the pool did not drain within ${timeoutMs} ms`);
+  }
+
+  test('one account gets at most its quota into the pool; the rest get Custom(41)', async () => {
+    const quota = api.consts.registry.maxFeelessPerWindow.toNumber();
+    const window = api.consts.registry.feelessWindow.toNumber();
+    const [patient] = await registerPatients(1);
+    const flood = 1_000;
+    assert.ok(flood > quota, `the flood (${flood}) exceeds the quota (${quota})`);
+
+    const txs = Array.from({ length: flood }, (_, nonce) =>
+      sign(api.tx.access.setConsentMode(patient.address, nonce % 2 ? 'Implied' : 'Explicit'), patient, nonce));
+    const startBlock = await best();
+    const outcomes = await submitAll(txs);
+    const endBlock = await best();
+    assert.equal(Math.floor(startBlock / window), Math.floor(endBlock / window),
+      `the flood stayed within one feeless window (blocks ${startBlock}..${endBlock})`);
+
+    const admitted = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    assert.equal(admitted, quota, `exactly the quota (${quota}) was admitted`);
+    assert.equal(refused.length, flood - quota);
+    for (const { reason } of refused) {
+      assert.match(String(reason.message), new RegExp(`Custom error: ${FEELESS_QUOTA_EXHAUSTED}\\b`));
+    }
+    // The admitted ones are nonces 0..quota-1, and they are all included.
+    await drained();
+    assert.equal((await api.rpc.system.accountNextIndex(patient.address)).toNumber(), quota);
+    assert.equal((await api.query.registry.feelessUsage(patient.address)).unwrap()[1].toNumber(), quota);
+  });
+
+  test('50 accounts flood within their quotas; feeless calls keep to their share, the registrar lands within two blocks', async () => {
+    const quota = api.consts.registry.maxFeelessPerWindow.toNumber();
+    const cap = api.consts.registry.maxFeelessBlockWeight.refTime.toBigInt();
+    const accounts = 50;
+    const patients = await registerPatients(accounts);
+    const hospitalId = 0; // No hospital exists: the consents fail to dispatch, but every one is
+    // included and weighed, which is all a flood needs.
+    const callOf = (p) => api.tx.access.setConsent(p.address, { Hospital: hospitalId }, true, null, null);
+
+    // Enough feeless weight for at least three blocks' feeless share, within each quota.
+    const probe = sign(callOf(patients[0]), patients[0], 0);
+    const weight = (await api.call.transactionPaymentApi.queryInfo(probe, probe.encodedLength)).weight.refTime.toBigInt();
+    const perAccount = Math.min(quota, Number((3n * cap) / weight / BigInt(accounts)) + 1);
+    const txs = [];
+    for (let nonce = 0; nonce < perAccount; nonce++) {
+      for (const p of patients) txs.push(sign(callOf(p), p, nonce));
+    }
+
+    const floodStart = await best();
+    const floodDone = submitAll(txs);
+    // The registrar acts while the flood is being admitted.
+    await new Promise((r) => setTimeout(r, 1000));
+    const newcomer = fresh();
+    const submittedAt = await best();
+    const { blockHash } = await submitAndFinalize(
+      api, api.tx.sudo.sudo(api.tx.registry.registerPatient(newcomer.address, '0x' + '33'.repeat(32))), alice);
+    const includedAt = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+    assert.ok(includedAt <= submittedAt + 2,
+      `the registrar call submitted at block ${submittedAt} landed in block ${includedAt}`);
+
+    const outcomes = await floodDone;
+    assert.equal(outcomes.filter((o) => o.status === 'rejected').length, 0, 'every flood transaction was within quota');
+    await drained();
+    const floodEnd = await best();
+
+    // No block gave feeless calls more than their share, and the flood used it in full at least
+    // once (so the share, not a lack of demand, is what bounded it).
+    let fullest = 0n;
+    let feelessBlocks = 0;
+    let lastFeeless = 0;
+    for (let n = floodStart; n <= floodEnd; n++) {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      const counted = await api.query.registry.feelessBlockWeight.at(hash);
+      if (counted.isNone || counted.unwrap()[0].toNumber() !== n) continue;
+      const used = counted.unwrap()[1].refTime.toBigInt();
+      assert.ok(used <= cap, `block ${n}: feeless weight ${used} within the cap ${cap}`);
+      fullest = used > fullest ? used : fullest;
+      feelessBlocks++;
+      lastFeeless = n;
+    }
+    assert.ok(lastFeeless > includedAt,
+      `the flood went on after the registrar call landed (last feeless block ${lastFeeless})`);
+    assert.ok(fullest + weight > cap, `a block was filled to its feeless share (${fullest} of ${cap})`);
+    assert.ok(feelessBlocks >= 3, `the flood spread over ${feelessBlocks} blocks`);
+    for (const p of patients) {
+      assert.equal((await api.rpc.system.accountNextIndex(p.address)).toNumber(), perAccount);
+    }
+  });
+});
