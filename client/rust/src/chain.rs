@@ -43,6 +43,9 @@ pub struct Chain {
 	genesis_hash: Hash,
 	spec_version: u32,
 	transaction_version: u32,
+	/// The runtime's metadata hash (RFC-0078) every transaction commits to through
+	/// `CheckMetadataHash`, or `None` to sign in its disabled mode.
+	metadata_hash: Option<[u8; 32]>,
 	/// How long [`Chain::submit`] waits for finality.
 	pub finality_timeout: Duration,
 }
@@ -62,7 +65,11 @@ fn decode_hash(value: &serde_json::Value) -> Result<Hash> {
 
 impl Chain {
 	/// Connects to `url` (`ws://127.0.0.1:9944`) and reads the genesis hash and runtime version
-	/// that signed transactions commit to.
+	/// that signed transactions commit to, and computes the hash of the runtime's metadata from
+	/// the metadata itself, as a hardware wallet's companion app does: every transaction then
+	/// signs that hash (`CheckMetadataHash` in mode `Enabled`), and the runtime refuses it unless
+	/// its embedded hash (feature `metadata-hash`) is the same. See
+	/// [`Chain::with_metadata_hash`] for a runtime built without it.
 	pub async fn connect(url: &str) -> Result<Self> {
 		let rpc = WsClientBuilder::default()
 			.max_request_size(64 << 20)
@@ -78,13 +85,53 @@ impl Chain {
 				.and_then(|v| u32::try_from(v).ok())
 				.ok_or_else(|| Error::Decode(format!("runtime version without {name}")))
 		};
-		Ok(Self {
+		let spec_name = version["specName"]
+			.as_str()
+			.ok_or_else(|| Error::Decode("runtime version without specName".into()))?
+			.to_string();
+		let mut chain = Self {
 			genesis_hash: decode_hash(&genesis)?,
 			spec_version: field("specVersion")?,
 			transaction_version: field("transactionVersion")?,
+			metadata_hash: None,
 			rpc,
 			finality_timeout: Duration::from_secs(60),
-		})
+		};
+		chain.metadata_hash = Some(chain.compute_metadata_hash(spec_name).await?);
+		Ok(chain)
+	}
+
+	/// Signs with `hash` as the metadata hash from now on, or in `CheckMetadataHash`'s disabled
+	/// mode with `None` (for a runtime built without its metadata hash).
+	pub fn with_metadata_hash(mut self, hash: Option<[u8; 32]>) -> Self {
+		self.metadata_hash = hash;
+		self
+	}
+
+	/// The metadata hash transactions commit to, if any.
+	pub fn metadata_hash(&self) -> Option<[u8; 32]> {
+		self.metadata_hash
+	}
+
+	/// The RFC-0078 digest of the runtime's metadata v15 with the chain's token and address
+	/// format (the wasm builder computes the same from the wasm it built).
+	async fn compute_metadata_hash(&self, spec_name: String) -> Result<[u8; 32]> {
+		let metadata: Option<Vec<u8>> =
+			self.runtime_api("Metadata_metadata_at_version", 15u32).await?;
+		let metadata = metadata.ok_or_else(|| Error::Decode("no metadata v15".into()))?;
+		let metadata = frame_metadata::RuntimeMetadataPrefixed::decode(&mut &metadata[..])
+			.map_err(|e| Error::Decode(format!("metadata: {e}")))?
+			.1;
+		let extra = merkleized_metadata::ExtraInfo {
+			spec_version: self.spec_version,
+			spec_name,
+			base58_prefix: medchain_runtime::SS58_PREFIX,
+			decimals: medchain_runtime::TOKEN_DECIMALS,
+			token_symbol: medchain_runtime::TOKEN_SYMBOL.into(),
+		};
+		merkleized_metadata::generate_metadata_digest(&metadata, extra)
+			.map(|digest| digest.hash())
+			.map_err(|e| Error::Decode(format!("metadata digest: {e}")))
 	}
 
 	/// The chain's genesis block hash (what SHVE tokens name, so that they are good on no other
@@ -111,6 +158,7 @@ impl Chain {
 			pallet_medchain_registry::CheckNonceAndFeeless::from(nonce),
 			frame_system::CheckWeight::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::new(self.metadata_hash.is_some()),
 			frame_system::WeightReclaim::new(),
 		);
 		let implicit = (
@@ -122,6 +170,8 @@ impl Chain {
 			(),
 			(),
 			(),
+			(),
+			self.metadata_hash,
 			(),
 		);
 		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);

@@ -48,6 +48,20 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	let chain = Chain::connect(&node.url).await.expect("connects");
 	let mut rng = ChaCha20Rng::seed_from_u64(2026);
 	let registrar = sr25519::Pair::from_string("//Alice", None).unwrap();
+
+	// Every transaction of this test signs the runtime's metadata hash (`CheckMetadataHash` in
+	// mode `Enabled`), which the client computed from the metadata; one that signs any other
+	// hash does not verify.
+	assert!(chain.metadata_hash().is_some());
+	let misled =
+		Chain::connect(&node.url).await.expect("connects").with_metadata_hash(Some([0; 32]));
+	let refused = misled.submit(&registrar, sudo(Registry::start_key_epoch {})).await;
+	match refused {
+		Err(medchain_client::Error::Rejected(reason)) => {
+			assert!(reason.contains("bad signature"), "{reason}")
+		},
+		other => panic!("a wrong metadata hash must be refused, got {other:?}"),
+	}
 	let fresh = |seed: &str| sr25519::Pair::from_string(&format!("//e2e//{seed}"), None).unwrap();
 	let (service_a, service_b) = (fresh("record-service-a"), fresh("record-service-b"));
 	let (senior, junior) = (fresh("doctor-senior"), fresh("doctor-junior"));
