@@ -154,3 +154,56 @@ fn registrar_revocations_outrank_feeless_calls_in_the_pool() {
 		assert!(revoke_priority > feeless_priority, "{revoke_priority} > {feeless_priority}");
 	});
 }
+
+#[test]
+fn a_delegate_without_tokens_is_admitted_feelessly() {
+	use frame_support::dispatch::GetDispatchInfo;
+	use sp_runtime::{
+		traits::{TransactionExtension, TxBaseImplication},
+		transaction_validity::{InvalidTransaction, TransactionSource},
+	};
+	dev_chain(|| {
+		let patient = Sr25519Keyring::Charlie.to_account_id();
+		let delegate: AccountId = sp_core::sr25519::Pair::from_seed(&[9; 32]).public().into();
+		assert_ok!(Registry::register_patient(RuntimeOrigin::root(), patient.clone(), [7; 32]));
+		let consent = RuntimeCall::Access(pallet_medchain_access::Call::set_consent {
+			patient: patient.clone(),
+			scope: pallet_medchain_access::ConsentScope::Hospital(0),
+			granted: true,
+			purpose: None,
+			expires_at: None,
+		});
+		let admit = || {
+			pallet_medchain_registry::CheckNonceAndFeeless::<Runtime>::from(0)
+				.validate(
+					RuntimeOrigin::signed(delegate.clone()),
+					&consent,
+					&consent.get_dispatch_info(),
+					0,
+					(),
+					&TxBaseImplication(()),
+					TransactionSource::External,
+				)
+				.map(|_| ())
+		};
+		// A stranger's account does not even exist.
+		assert_eq!(admit(), Err(InvalidTransaction::Payment.into()));
+		assert_ok!(Access::add_delegate(
+			signed(Sr25519Keyring::Charlie),
+			patient.clone(),
+			delegate.clone(),
+			1_000
+		));
+		assert_eq!(Balances::free_balance(&delegate), 0);
+		assert_ok!(admit());
+		assert_ok!(Access::remove_delegate(
+			signed(Sr25519Keyring::Charlie),
+			patient,
+			delegate.clone()
+		));
+		assert_eq!(
+			admit(),
+			Err(InvalidTransaction::Custom(pallet_medchain_registry::NOT_REGISTERED).into())
+		);
+	});
+}

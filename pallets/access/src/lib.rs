@@ -111,8 +111,10 @@
 //!   does the same without a fee, so nobody has to).
 //!
 //! Calls of registered actors (all but `prune_request` and `set_guardian`) are feeless
-//! (`Pays::No`), admitted by the registry's `CheckFeeless` transaction extension; guardians and
-//! delegates hold no registry role and pay the ordinary fee.
+//! (`Pays::No`), admitted by the registry's `CheckNonceAndFeeless` transaction extension within
+//! a per-account quota; guardians and delegates hold no registry role, and are admitted the same
+//! way through [`Representatives`] (their accounts exist without a balance: see
+//! `start_representing`).
 //!
 //! ### Runtime API
 //!
@@ -130,6 +132,7 @@ pub use decision::{account_bytes, hex_of, EMERGENCY_ATTRIBUTE, RESERVED_ATTRIBUT
 use frame_support::pallet_macros::import_section;
 pub use medchain_primitives::{ChainVerification, Hash32, HospitalId, Seq};
 pub use pallet::*;
+pub use representatives::Representatives;
 pub use types::*;
 pub use weights::WeightInfo;
 

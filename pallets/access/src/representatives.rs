@@ -39,8 +39,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Whether `who` is currently anybody's guardian or delegate (what the runtime's feeless
-	/// admission asks of an account that holds no registry role).
+	/// Whether `who` is currently anybody's guardian or named delegate (what the runtime's
+	/// feeless admission asks of an account that holds no registry role).
 	pub fn is_representative(who: &T::AccountId) -> bool {
 		Representing::<T>::get(who) > 0
 	}
@@ -86,7 +86,7 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::TooManyDelegates
 			);
 			DelegateCount::<T>::mutate(&patient, |count| count.defensive_saturating_inc());
-			Representing::<T>::mutate(&delegate, |count| *count = count.saturating_add(1));
+			Self::start_representing(&delegate);
 		}
 		Delegates::<T>::insert(&patient, &delegate, until);
 		Self::append(
@@ -128,15 +128,40 @@ impl<T: Config> Pallet<T> {
 		}
 		if let Some(new) = &guardian {
 			Guardians::<T>::insert(&patient, new);
-			Representing::<T>::mutate(new, |count| *count = count.saturating_add(1));
+			Self::start_representing(new);
 		}
 		Self::append(&patient, None, AccessEvent::GuardianSet { guardian: guardian.clone() })?;
 		Self::deposit_event(Event::GuardianSet { patient, guardian });
 		Ok(())
 	}
 
+	/// Counts one more representation of `who`. A representative transacts feelessly (see
+	/// [`Representatives`]), which needs an account that exists without a balance: the first
+	/// time, `who` gets a sufficient reference, kept for good (like a registration's), because
+	/// dropping it would reap the account and reset its nonce, so that transactions it signed
+	/// earlier could be replayed.
+	fn start_representing(who: &T::AccountId) {
+		if !frame_system::Pallet::<T>::account_exists(who) {
+			frame_system::Pallet::<T>::inc_sufficients(who);
+		}
+		Representing::<T>::mutate(who, |count| *count = count.saturating_add(1));
+	}
+
 	/// Counts one representation of `who` less.
 	fn stop_representing(who: &T::AccountId) {
 		Representing::<T>::mutate_exists(who, crate::limits::count_down);
+	}
+}
+
+/// The accounts that act for patients (guardians and named delegates), as a
+/// [`Contains`](frame_support::traits::Contains) for the registry's feeless admission
+/// (`pallet_medchain_registry::Config::Representatives`): they hold no registry role, yet act
+/// for a patient, and so transact without fees within the same quota. A delegation past its end
+/// still counts until it is removed; its calls are refused at dispatch, and cost quota.
+pub struct Representatives<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> frame_support::traits::Contains<T::AccountId> for Representatives<T> {
+	fn contains(who: &T::AccountId) -> bool {
+		Pallet::<T>::is_representative(who)
 	}
 }

@@ -36,9 +36,9 @@
 //! The pallet reads nothing of the registry's storage: it asks [`Config::Hospitals`],
 //! [`Config::Providers`] and [`Config::Patients`] (traits of `medchain-primitives`), and other
 //! pallets learn of entries through its implementation of [`medchain_primitives::EmrIndex`]
-//! (the access pallet finds every entry a provider hosts for a patient that way). The calls are feeless (`Pays::No`): the registry's
-//! `CheckFeeless` transaction extension admits them only from active registered actors, a
-//! bounded number per block.
+//! (the access pallet finds every entry a provider hosts for a patient that way). The calls are
+//! feeless (`Pays::No`): the registry's `CheckNonceAndFeeless` transaction extension admits them
+//! only from active registered actors, a bounded number per window and per block.
 //!
 //! ## Interface
 //!

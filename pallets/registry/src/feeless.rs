@@ -9,7 +9,8 @@
 //! which no other extension can see. For a `Pays::No` call it adds three rules:
 //!
 //! - **a role**: the signer must hold an active role (hospital record service, doctor, storage
-//!   provider, patient), else [`NOT_REGISTERED`];
+//!   provider, patient) or act for a patient ([`Config::Representatives`]: guardians and
+//!   delegates), else [`NOT_REGISTERED`];
 //! - **a quota per window, enforced in the pool**: an actor may have at most
 //!   [`Config::MaxFeelessPerWindow`] feeless transactions included per window of
 //!   [`Config::FeelessWindow`] blocks. The pool validates against the best block, where the
@@ -34,7 +35,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use frame_support::{
 	dispatch::{DispatchInfo, Pays, PostDispatchInfo},
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
-	traits::Get,
+	traits::{Contains, Get},
 	weights::Weight,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, CheckNonce};
@@ -116,13 +117,15 @@ impl<T: Config> Pallet<T> {
 		ahead: u32,
 		weight: Weight,
 	) -> Result<(), TransactionValidityError> {
-		if !Self::has_active_role(who) {
+		if !Self::has_active_role(who) && !T::Representatives::contains(who) {
 			return Err(InvalidTransaction::Custom(NOT_REGISTERED).into());
 		}
 		if Self::feeless_used(who).saturating_add(ahead) >= T::MaxFeelessPerWindow::get() {
 			return Err(InvalidTransaction::Custom(FEELESS_QUOTA_EXHAUSTED).into());
 		}
-		if Self::feeless_block_weight().saturating_add(weight).any_gt(T::MaxFeelessBlockWeight::get())
+		if Self::feeless_block_weight()
+			.saturating_add(weight)
+			.any_gt(T::MaxFeelessBlockWeight::get())
 		{
 			return Err(InvalidTransaction::ExhaustsResources.into());
 		}
@@ -139,8 +142,10 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-type NonceVal<T> = <CheckNonce<T> as TransactionExtension<<T as frame_system::Config>::RuntimeCall>>::Val;
-type NoncePre<T> = <CheckNonce<T> as TransactionExtension<<T as frame_system::Config>::RuntimeCall>>::Pre;
+type NonceVal<T> =
+	<CheckNonce<T> as TransactionExtension<<T as frame_system::Config>::RuntimeCall>>::Val;
+type NoncePre<T> =
+	<CheckNonce<T> as TransactionExtension<<T as frame_system::Config>::RuntimeCall>>::Pre;
 
 impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckNonceAndFeeless<T>
 where
@@ -154,9 +159,12 @@ where
 	type Val = (NonceVal<T>, Option<FeelessCharge<T::AccountId>>);
 	type Pre = NoncePre<T>;
 
-	/// Benchmarked as a whole, `CheckNonce`'s work included, on the feeless path (the longer).
+	/// Benchmarked as a whole, `CheckNonce`'s work included, on the feeless path of a patient
+	/// (the role found last), plus the one read that asks [`Config::Representatives`] about an
+	/// account with no role.
 	fn weight(&self, _call: &T::RuntimeCall) -> Weight {
 		<T as Config>::WeightInfo::check_feeless()
+			.saturating_add(<T as frame_system::Config>::DbWeight::get().reads(1))
 	}
 
 	fn validate(
@@ -170,8 +178,15 @@ where
 		source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
 		// The nonce first: a stale transaction is stale, whatever its quota.
-		let (validity, nonce_val, origin) =
-			self.0.validate(origin, call, info, len, self_implicit, inherited_implication, source)?;
+		let (validity, nonce_val, origin) = self.0.validate(
+			origin,
+			call,
+			info,
+			len,
+			self_implicit,
+			inherited_implication,
+			source,
+		)?;
 		if info.pays_fee != Pays::No {
 			return Ok((validity, (nonce_val, None), origin));
 		}

@@ -137,6 +137,7 @@ pub mod pallet {
 
 	use alloc::{string::String, vec::Vec};
 	use frame_support::pallet_prelude::*;
+	use frame_support::traits::Contains;
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::OnRevoked;
 
@@ -188,6 +189,11 @@ pub mod pallet {
 		/// Maximum length of the encoded CP-ABE public key, in bytes.
 		#[pallet::constant]
 		type MaxAbeKeyLen: Get<u32>;
+
+		/// Accounts without a registry role that may still transact feelessly, within the same
+		/// quota: the guardians and delegates of patients (the access pallet's
+		/// `Representatives`). `Nothing` admits none.
+		type Representatives: Contains<Self::AccountId>;
 
 		/// Length in blocks of the windows over which feeless transactions are counted (see
 		/// [`CheckNonceAndFeeless`]).

@@ -73,8 +73,21 @@ impl medchain_primitives::OnRevoked<u64> for RecordRevocations {
 	}
 }
 
+/// The one account the mock treats as acting for a patient (a guardian or delegate).
+pub const REPRESENTATIVE: u64 = 60;
+
+/// [`REPRESENTATIVE`] and nobody else.
+pub struct MockRepresentatives;
+
+impl frame_support::traits::Contains<u64> for MockRepresentatives {
+	fn contains(who: &u64) -> bool {
+		*who == REPRESENTATIVE
+	}
+}
+
 impl pallet_registry::Config for Test {
 	type RegistrarOrigin = EnsureRoot<u64>;
+	type Representatives = MockRepresentatives;
 	type OnRevoked = RecordRevocations;
 	type MaxNameLen = MaxNameLen;
 	type MaxPdpKeyLen = MaxPdpKeyLen;

@@ -495,6 +495,11 @@ mod feeless {
 
 			assert_ok!(Registry::revoke_patient(RuntimeOrigin::root(), PATIENT));
 			assert_eq!(include(PATIENT, Pays::No), Err(NOT_REGISTERED_ERR));
+
+			// A patient's guardian or delegate holds no role but is admitted, within the quota.
+			System::inc_sufficients(&REPRESENTATIVE);
+			assert_eq!(include(REPRESENTATIVE, Pays::No), Ok(()));
+			assert_eq!(Registry::feeless_used(&REPRESENTATIVE), 1);
 		});
 	}
 
@@ -524,7 +529,11 @@ mod feeless {
 			);
 			assert_eq!(feeless(PATIENT, 1).include(), Ok(()));
 			assert_eq!(feeless(PATIENT, 2).include(), Ok(()));
-			assert_eq!(feeless(PATIENT, 3).include(), Err(QUOTA_ERR), "the quota holds in blocks too");
+			assert_eq!(
+				feeless(PATIENT, 3).include(),
+				Err(QUOTA_ERR),
+				"the quota holds in blocks too"
+			);
 
 			// The next window (blocks 10 to 19) starts from zero.
 			System::set_block_number(10);
@@ -546,7 +555,8 @@ mod feeless {
 			// anyone) waits for the next block; a paying call is not counted.
 			assert_eq!(heavy(PATIENT, 0).include(), Ok(()));
 			assert_eq!(Registry::feeless_block_weight(), Weight::from_parts(600, 0));
-			let exhausted = Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources));
+			let exhausted =
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources));
 			assert_eq!(heavy(OTHER_PATIENT, 0).include(), exhausted);
 			assert_eq!(Tx { pays_fee: Pays::Yes, ..heavy(OTHER_PATIENT, 0) }.include(), Ok(()));
 			assert_eq!(feeless(OTHER_PATIENT, 1).include(), Ok(()), "400 units are left");

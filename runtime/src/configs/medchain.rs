@@ -1,8 +1,8 @@
 //! Configuration of MedChain's own pallets.
 
 use frame_support::{parameter_types, weights::Weight};
-use sp_runtime::Perbill;
 use frame_system::EnsureRoot;
+use sp_runtime::Perbill;
 
 use super::{AccountId, BlockNumber, Runtime};
 use crate::{Emr, Registry};
@@ -94,6 +94,8 @@ parameter_types! {
 
 impl pallet_medchain_registry::Config for Runtime {
 	type RegistrarOrigin = RegistrarOrigin;
+	/// Guardians and delegates of patients transact feelessly too.
+	type Representatives = pallet_medchain_access::Representatives<Runtime>;
 	/// Nobody listens yet; the audit and scoring pallets will.
 	type OnRevoked = ();
 	type MaxNameLen = MaxNameLen;

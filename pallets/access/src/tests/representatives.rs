@@ -1,6 +1,7 @@
 //! Guardians and delegates: who may act for a patient, and every act names them.
 
 use super::*;
+use frame_support::traits::Contains;
 
 const GUARDIAN: u64 = 50;
 const DELEGATE: u64 = 51;
@@ -14,6 +15,9 @@ fn a_delegate_acts_and_is_named_and_an_expired_one_cannot() {
 			Event::DelegateAdded { patient: PATIENT, delegate: DELEGATE, until: 20 }.into(),
 		);
 		assert!(Access::is_representative(&DELEGATE));
+		// The delegate never held a token; its account exists so that it can sign (feelessly).
+		assert_eq!(System::account(DELEGATE).sufficients, 1);
+		assert!(<crate::Representatives<Test> as Contains<u64>>::contains(&DELEGATE));
 		consent(DELEGATE, ConsentScope::Doctor(DOCTOR), true, None);
 		assert_eq!(
 			record(PATIENT, 1).event,
@@ -57,6 +61,11 @@ fn a_delegate_acts_and_is_named_and_an_expired_one_cannot() {
 				until: None
 			}
 		);
+		// The account stays (its nonce too, so nothing it signed can be replayed), and naming it
+		// again adds no second reference.
+		assert_eq!(System::account(DELEGATE).sufficients, 1);
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, DELEGATE, 30));
+		assert_eq!(System::account(DELEGATE).sufficients, 1);
 	});
 }
 
@@ -107,6 +116,7 @@ fn the_registrar_records_a_guardian_who_acts_for_the_patient() {
 			Error::<Test>::SelfRepresentation
 		);
 		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, Some(GUARDIAN)));
+		assert_eq!(System::account(GUARDIAN).sufficients, 1, "the guardian can sign feelessly");
 		System::assert_last_event(
 			Event::GuardianSet { patient: PATIENT, guardian: Some(GUARDIAN) }.into(),
 		);
