@@ -19,10 +19,12 @@ step "cargo test"
 cargo test --workspace
 
 step "cargo test: the pallets' benchmarks on their mock runtimes"
-# Only the pallets and FRAME below them are built a second time with `runtime-benchmarks`;
-# the node binary is not touched.
-cargo test -p pallet-medchain-registry -p pallet-medchain-emr -p pallet-medchain-access \
-	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks" \
+# Only the pallets, the runtime (natively: its benchmark-only code must compile too) and FRAME
+# below them are built a second time with `runtime-benchmarks`; SKIP_WASM_BUILD keeps the
+# runtime's wasm, and so the node binary, untouched.
+SKIP_WASM_BUILD=1 cargo test \
+	-p pallet-medchain-registry -p pallet-medchain-emr -p pallet-medchain-access -p medchain-runtime \
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks medchain-runtime/runtime-benchmarks" \
 	-- bench
 
 step "e2e: dev node through polkadot.js"

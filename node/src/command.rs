@@ -147,9 +147,12 @@ fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> sc_cl
 				            runtime's `runtime-benchmarks` feature (scripts/weights.sh builds it)."
 					.into());
 			}
-			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, MedchainHostFunctions>(Some(
-				config.chain_spec,
-			))
+			// With `--runtime`, genesis comes from that wasm's preset, not from the chain spec
+			// (whose wasm is the production runtime).
+			let chain_spec = cmd.runtime.is_none().then_some(config.chain_spec);
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, MedchainHostFunctions>(
+				chain_spec,
+			)
 		},
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;

@@ -119,6 +119,12 @@ fn chain_identity_constants() {
 	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), SS58_PREFIX);
 	assert_eq!(TOKEN_SYMBOL, "MED");
 	assert_eq!(UNIT, 10u128.pow(TOKEN_DECIMALS as u32));
+	// build.rs embeds the metadata hash over ("MED", 12); clients recompute it from these.
+	let build_script = include_str!("../build.rs");
+	assert!(
+		build_script.contains(&format!("enable_metadata_hash({TOKEN_SYMBOL:?}, {TOKEN_DECIMALS})")),
+		"build.rs hashes the metadata with the chain's token"
+	);
 }
 
 /// The heaviest call each bound allows must fit a block's normal class, or a transaction at
@@ -128,6 +134,8 @@ fn worst_case_medchain_calls_fit_a_block() {
 	use frame_support::dispatch::DispatchClass;
 	use pallet_medchain_access::WeightInfo as _;
 	use pallet_medchain_emr::WeightInfo as _;
+	use pallet_medchain_registry::WeightInfo as _;
+	use pallet_transaction_payment::WeightInfo as _;
 
 	let weights = RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
@@ -158,7 +166,15 @@ fn worst_case_medchain_calls_fit_a_block() {
 			pallet_medchain_access::weights::SubstrateWeight::<Runtime>::request_access(records),
 		),
 	] {
-		let weight = weight.saturating_add(normal.base_extrinsic);
+		// As the feeless admission counts it: with the extrinsic base and the extensions that
+		// have a weight in this runtime (ours and the fee charge; frame-system's weigh nothing
+		// here, `ExtensionsWeightInfo = ()`).
+		let weight = weight
+			.saturating_add(normal.base_extrinsic)
+			.saturating_add(pallet_medchain_registry::weights::SubstrateWeight::<Runtime>::check_feeless())
+			.saturating_add(
+				pallet_transaction_payment::weights::SubstrateWeight::<Runtime>::charge_transaction_payment(),
+			);
 		assert!(weight.all_lte(limit), "{call} weighs {weight:?}, over the limit {limit:?}");
 	}
 }

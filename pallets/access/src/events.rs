@@ -57,6 +57,8 @@ mod events {
 		DelegateRemoved { patient: T::AccountId, delegate: T::AccountId },
 		/// The registrar recorded (or removed) a patient's guardian.
 		GuardianSet { patient: T::AccountId, guardian: Option<T::AccountId> },
+		/// A revoked patient's guardian and delegates stopped representing them.
+		RepresentativesDropped { patient: T::AccountId },
 		/// A break-glass request was justified in time.
 		BreakGlassJustified { request_id: RequestId, patient: T::AccountId, doctor: T::AccountId },
 		/// A break-glass request was not justified within `JustificationPeriod`: the

@@ -8,7 +8,7 @@ use crate::{
 	account_bytes, AccessEvent, AccessHead, AccessLength, AccessLog, AccessTarget, BreakGlassUses,
 	Config, ConsentCount, ConsentModes, Consents, DelegateCount, Delegates, Fulfilled, Grants,
 	Guardians, JustificationDue, JustificationQueue, NextRequestId, Pallet, PresenceKeys,
-	PresenceNonces, Representing, RequestCounts, RequestExpiry, Requests,
+	PresenceNonces, ReferencedAccounts, Representing, RequestCounts, RequestExpiry, Requests,
 };
 
 impl<T: Config> Pallet<T> {
@@ -127,6 +127,10 @@ impl<T: Config> Pallet<T> {
 			Representing::<T>::iter().count() == representing.len()
 				&& representing.iter().all(|(who, n)| Representing::<T>::get(who) == *n),
 			"Representing differs from guardians and delegates kept"
+		);
+		ensure!(
+			representing.keys().all(ReferencedAccounts::<T>::contains_key),
+			"a representative without its sufficient reference"
 		);
 		for (_, (_, used)) in BreakGlassUses::<T>::iter() {
 			ensure!(used <= T::MaxBreakGlassPerWindow::get(), "break-glass rate limit exceeded");

@@ -402,6 +402,11 @@ pub mod pallet {
 	pub type Representing<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
+	/// Accounts this pallet gave their one sufficient reference (guardians and delegates, so
+	/// that they can sign without a balance), kept for good: see `start_representing`.
+	#[pallet::storage]
+	pub type ReferencedAccounts<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
+
 	/// Per doctor: the start of the current break-glass rate window and the break-glass
 	/// requests made in it.
 	#[pallet::storage]

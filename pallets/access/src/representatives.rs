@@ -14,7 +14,7 @@ use sp_runtime::{DispatchError, DispatchResult, Saturating};
 
 use crate::{
 	decision::account_bytes, AccessEvent, Actor, Config, DelegateCount, Delegates, Error, Event,
-	Guardians, Pallet, PresenceKeys, Representing,
+	Guardians, Pallet, PresenceKeys, ReferencedAccounts, Representing,
 };
 
 impl<T: Config> Pallet<T> {
@@ -139,12 +139,34 @@ impl<T: Config> Pallet<T> {
 	/// [`Representatives`]), which needs an account that exists without a balance: the first
 	/// time, `who` gets a sufficient reference, kept for good (like a registration's), because
 	/// dropping it would reap the account and reset its nonce, so that transactions it signed
-	/// earlier could be replayed.
+	/// earlier could be replayed. It is given even to an account that exists now (it holds a
+	/// balance), because that balance may go, and with it the account.
 	fn start_representing(who: &T::AccountId) {
-		if !frame_system::Pallet::<T>::account_exists(who) {
+		if !ReferencedAccounts::<T>::contains_key(who) {
 			frame_system::Pallet::<T>::inc_sufficients(who);
+			ReferencedAccounts::<T>::insert(who, ());
 		}
 		Representing::<T>::mutate(who, |count| *count = count.saturating_add(1));
+	}
+
+	/// Ends the representation of a revoked `patient`: the guardian and every delegate
+	/// (at most [`Config::MaxDelegatesPerPatient`]) stop acting, and stop transacting feelessly,
+	/// for them.
+	pub(crate) fn drop_representatives(patient: &T::AccountId) {
+		let mut dropped = false;
+		if let Some(guardian) = Guardians::<T>::take(patient) {
+			Self::stop_representing(&guardian);
+			dropped = true;
+		}
+		// Bounded: a patient names at most MaxDelegatesPerPatient delegates.
+		for (delegate, _) in Delegates::<T>::drain_prefix(patient) {
+			Self::stop_representing(&delegate);
+			dropped = true;
+		}
+		DelegateCount::<T>::remove(patient);
+		if dropped {
+			Self::deposit_event(Event::RepresentativesDropped { patient: patient.clone() });
+		}
 	}
 
 	/// Counts one representation of `who` less.
@@ -163,5 +185,24 @@ pub struct Representatives<T>(core::marker::PhantomData<T>);
 impl<T: Config> frame_support::traits::Contains<T::AccountId> for Representatives<T> {
 	fn contains(who: &T::AccountId) -> bool {
 		Pallet::<T>::is_representative(who)
+	}
+}
+
+/// The access pallet listens to the registry's revocations: a revoked patient's representatives
+/// are dropped (their grants die with the patient's already, in [`Pallet::may_serve`]).
+impl<T: Config> medchain_primitives::OnRevoked<T::AccountId> for Pallet<T> {
+	fn on_hospital_revoked(_hospital: medchain_primitives::HospitalId) {}
+	fn on_doctor_revoked(_doctor: &T::AccountId) {}
+	fn on_provider_revoked(_provider: &T::AccountId) {}
+	fn on_patient_revoked(patient: &T::AccountId) {
+		Self::drop_representatives(patient);
+	}
+	/// [`Pallet::drop_representatives`] with a guardian and every delegate: per representative a
+	/// read and a write of its entry and of its count, plus the delegate count and the event.
+	/// Priced by its storage accesses, the computation being negligible beside them.
+	fn on_patient_revoked_weight() -> frame_support::weights::Weight {
+		let representatives = u64::from(T::MaxDelegatesPerPatient::get()).saturating_add(1);
+		let accesses = representatives.saturating_mul(2).saturating_add(2);
+		T::DbWeight::get().reads_writes(accesses, accesses)
 	}
 }

@@ -19,14 +19,17 @@
 //!   from an account at nonce `N` has `n - N` of the account's transactions before it, and is
 //!   admitted only if `used + (n - N) < quota`. One account can therefore never hold more than its
 //!   remaining quota in the pool, and the next ones are refused with [`FEELESS_QUOTA_EXHAUSTED`]
-//!   (a clear error, not a silent drop). Transactions that pay fees ahead of it count too: the
-//!   bound is conservative;
+//!   (a clear error, not a silent drop; "unknown validity", so that the pool does not ban the
+//!   transaction's hash and the same bytes can be sent again in a later window). Transactions
+//!   that pay fees ahead of it count too: the bound is conservative;
 //! - **a share of each block**: feeless calls together take at most
-//!   [`Config::MaxFeelessBlockWeight`] of a block; the rest waits for the next block
-//!   (`ExhaustsResources` during block building only), so paying and registrar calls always
-//!   find room.
+//!   [`Config::MaxFeelessBlockWeight`] of a block (their declared weight with the extrinsic
+//!   base weight, as `CheckWeight` counts them); the rest waits for the next block
+//!   (`ExhaustsResources` during block building only), so paying and registrar calls find
+//!   room.
 //!
-//! Calls that pay fees pass through with only the nonce check. Windows are fixed (block
+//! Calls that pay fees pass through with the nonce check and get [`PAYING_PRIORITY_BONUS`], so
+//! that they are taken first. Windows are fixed (block
 //! `b` is in window `b / FeelessWindow`), so an actor can use its quota at the end of one
 //! window and again at the start of the next: at most twice the quota in any span of one
 //! window.
@@ -34,7 +37,10 @@
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use frame_support::{
 	dispatch::{DispatchInfo, Pays, PostDispatchInfo},
-	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	pallet_prelude::{
+		InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidityError,
+		UnknownTransaction,
+	},
 	traits::{Contains, Get},
 	weights::Weight,
 };
@@ -45,6 +51,7 @@ use sp_runtime::{
 		AsSystemOriginSigner, DispatchInfoOf, Dispatchable, Implication, One, PostDispatchInfoOf,
 		Saturating, TransactionExtension, UniqueSaturatedInto, ValidateResult,
 	},
+	transaction_validity::ValidTransaction,
 	DispatchResult,
 };
 
@@ -53,9 +60,16 @@ use crate::{Config, FeelessBlockWeight, FeelessUsage, Pallet, WeightInfo};
 /// `InvalidTransaction::Custom` code: a feeless call from an account without an active role.
 pub const NOT_REGISTERED: u8 = 40;
 
-/// `InvalidTransaction::Custom` code: the signer's feeless quota for the current window is
-/// used up by transactions included or already waiting in the pool.
+/// `UnknownTransaction::Custom` code: the signer's feeless quota for the current window is
+/// used up by transactions included or already waiting in the pool (retry in the next window).
 pub const FEELESS_QUOTA_EXHAUSTED: u8 = 41;
+
+/// Priority added to every signed transaction that pays fees, so that the pool and block
+/// building take paying calls (the registrar's among them) before feeless ones of the same tip:
+/// the fee-based priority of `ChargeTransactionPayment` is zero for a feeless call without a
+/// tip. Large beside any fee-based priority of a normal call, small beside `u64::MAX`, so that
+/// operational calls, which get the bonus too, stay first.
+pub const PAYING_PRIORITY_BONUS: TransactionPriority = 1 << 48;
 
 /// `frame_system::CheckNonce` plus MedChain's feeless admission (see the [module docs](self)).
 ///
@@ -121,7 +135,9 @@ impl<T: Config> Pallet<T> {
 			return Err(InvalidTransaction::Custom(NOT_REGISTERED).into());
 		}
 		if Self::feeless_used(who).saturating_add(ahead) >= T::MaxFeelessPerWindow::get() {
-			return Err(InvalidTransaction::Custom(FEELESS_QUOTA_EXHAUSTED).into());
+			// "Unknown", not "invalid": the transaction may be valid in a later window, and the
+			// pool bans the hash of an invalid one for longer than a window lasts.
+			return Err(UnknownTransaction::Custom(FEELESS_QUOTA_EXHAUSTED).into());
 		}
 		if Self::feeless_block_weight()
 			.saturating_add(weight)
@@ -187,15 +203,22 @@ where
 			inherited_implication,
 			source,
 		)?;
-		if info.pays_fee != Pays::No {
-			return Ok((validity, (nonce_val, None), origin));
-		}
 		let Some(who) = origin.as_system_origin_signer() else {
 			return Ok((validity, (nonce_val, None), origin));
 		};
+		if info.pays_fee != Pays::No {
+			let validity = validity.combine_with(ValidTransaction {
+				priority: PAYING_PRIORITY_BONUS,
+				..Default::default()
+			});
+			return Ok((validity, (nonce_val, None), origin));
+		}
 		let account_nonce = frame_system::Pallet::<T>::account_nonce(who);
 		let ahead: u32 = self.0 .0.saturating_sub(account_nonce).unique_saturated_into();
-		let weight = info.total_weight();
+		// What CheckWeight counts against the block for it: the call, the extensions and the
+		// base cost of any extrinsic.
+		let base = T::BlockWeights::get().get(info.class).base_extrinsic;
+		let weight = info.total_weight().saturating_add(base);
 		Pallet::<T>::ensure_feeless_admissible(who, ahead, weight)?;
 		let charge = FeelessCharge { who: who.clone(), weight };
 		Ok((validity, (nonce_val, Some(charge)), origin))

@@ -90,7 +90,9 @@ pub mod allowlist;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod feeless;
-pub use feeless::{CheckNonceAndFeeless, FEELESS_QUOTA_EXHAUSTED, NOT_REGISTERED};
+pub use feeless::{
+	CheckNonceAndFeeless, FEELESS_QUOTA_EXHAUSTED, NOT_REGISTERED, PAYING_PRIORITY_BONUS,
+};
 pub mod migrations;
 #[cfg(test)]
 mod mock;
@@ -696,7 +698,11 @@ pub mod pallet {
 		/// Revokes a patient account (for example a lost card; the patient re-registers under
 		/// a new pseudonym).
 		#[pallet::call_index(10)]
-		#[pallet::weight((T::WeightInfo::revoke_patient(), DispatchClass::Operational))]
+		#[pallet::weight((
+			T::WeightInfo::revoke_patient()
+				.saturating_add(T::OnRevoked::on_patient_revoked_weight()),
+			DispatchClass::Operational
+		))]
 		pub fn revoke_patient(origin: OriginFor<T>, patient: T::AccountId) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Patients::<T>::try_mutate(&patient, |entry| -> DispatchResult {

@@ -15,9 +15,25 @@ frame_support::construct_runtime!(
 	}
 );
 
+parameter_types! {
+	/// Every extrinsic costs a base of 100 units of reference time (what the feeless share
+	/// counts on top of a call's weight).
+	pub MockBlockWeights: frame_system::limits::BlockWeights = {
+		let mut weights = frame_system::limits::BlockWeights::with_sensible_defaults(
+			Weight::from_parts(1_000_000_000_000, u64::MAX),
+			sp_runtime::Perbill::from_percent(75),
+		);
+		for class in frame_support::dispatch::DispatchClass::all() {
+			weights.per_class.get_mut(*class).base_extrinsic = Weight::from_parts(100, 0);
+		}
+		weights
+	};
+}
+
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type BlockWeights = MockBlockWeights;
 }
 
 parameter_types! {
@@ -70,6 +86,9 @@ impl medchain_primitives::OnRevoked<u64> for RecordRevocations {
 	}
 	fn on_patient_revoked(patient: &u64) {
 		REVOKED.with(|r| r.borrow_mut().push(Revoked::Patient(*patient)));
+	}
+	fn on_patient_revoked_weight() -> Weight {
+		Weight::zero()
 	}
 }
 

@@ -402,7 +402,9 @@ mod feeless {
 	use super::*;
 	use frame_support::{
 		dispatch::{DispatchClass, DispatchInfo, Pays},
-		pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		pallet_prelude::{
+			InvalidTransaction, TransactionSource, TransactionValidityError, UnknownTransaction,
+		},
 		weights::Weight,
 	};
 	use sp_runtime::traits::{TransactionExtension, TxBaseImplication};
@@ -473,7 +475,7 @@ mod feeless {
 	const NOT_REGISTERED_ERR: TransactionValidityError =
 		TransactionValidityError::Invalid(InvalidTransaction::Custom(NOT_REGISTERED));
 	const QUOTA_ERR: TransactionValidityError =
-		TransactionValidityError::Invalid(InvalidTransaction::Custom(FEELESS_QUOTA_EXHAUSTED));
+		TransactionValidityError::Unknown(UnknownTransaction::Custom(FEELESS_QUOTA_EXHAUSTED));
 
 	#[test]
 	fn feeless_calls_need_an_active_role() {
@@ -546,11 +548,36 @@ mod feeless {
 	}
 
 	#[test]
+	fn paying_calls_are_taken_before_feeless_ones() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
+			let priority = |pays_fee| {
+				let call: RuntimeCall = frame_system::Call::remark { remark: vec![] }.into();
+				let tx = Tx { pays_fee, ..feeless(PATIENT, 0) };
+				CheckNonceAndFeeless::<Test>::from(0)
+					.validate(
+						RuntimeOrigin::signed(PATIENT),
+						&call,
+						&tx.info(),
+						0,
+						(),
+						&TxBaseImplication(()),
+						TransactionSource::External,
+					)
+					.map(|(validity, _, _)| validity.priority)
+			};
+			assert_eq!(priority(Pays::No), Ok(0));
+			assert_eq!(priority(Pays::Yes), Ok(PAYING_PRIORITY_BONUS));
+		});
+	}
+
+	#[test]
 	fn feeless_calls_take_at_most_their_share_of_a_block() {
 		new_test_ext().execute_with(|| {
 			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), PATIENT, [1; 32]));
 			assert_ok!(Registry::register_patient(RuntimeOrigin::root(), OTHER_PATIENT, [2; 32]));
-			let heavy = |who, nonce| Tx { weight: 600, ..feeless(who, nonce) };
+			// 500 units of call and the extrinsic base of 100.
+			let heavy = |who, nonce| Tx { weight: 500, ..feeless(who, nonce) };
 			// MaxFeelessBlockWeight = 1,000: one 600-unit feeless call fits, a second (from
 			// anyone) waits for the next block; a paying call is not counted.
 			assert_eq!(heavy(PATIENT, 0).include(), Ok(()));
@@ -559,13 +586,13 @@ mod feeless {
 				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources));
 			assert_eq!(heavy(OTHER_PATIENT, 0).include(), exhausted);
 			assert_eq!(Tx { pays_fee: Pays::Yes, ..heavy(OTHER_PATIENT, 0) }.include(), Ok(()));
-			assert_eq!(feeless(OTHER_PATIENT, 1).include(), Ok(()), "400 units are left");
+			assert_eq!(feeless(OTHER_PATIENT, 1).include(), Ok(()), "400 units are left for 200");
 
 			System::set_block_number(2);
 			assert_eq!(Registry::feeless_block_weight(), Weight::zero());
 			assert_eq!(heavy(OTHER_PATIENT, 2).include(), Ok(()));
 			// A call heavier than the whole share can never be included, so the pool refuses it.
-			assert_eq!(Tx { weight: 1_001, ..feeless(PATIENT, 1) }.admit(), exhausted);
+			assert_eq!(Tx { weight: 901, ..feeless(PATIENT, 1) }.admit(), exhausted);
 		});
 	}
 

@@ -5,7 +5,7 @@ use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use super::{AccountId, BlockNumber, Runtime};
-use crate::{Emr, Registry};
+use crate::{Access, Emr, Registry};
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers;
@@ -96,8 +96,9 @@ impl pallet_medchain_registry::Config for Runtime {
 	type RegistrarOrigin = RegistrarOrigin;
 	/// Guardians and delegates of patients transact feelessly too.
 	type Representatives = pallet_medchain_access::Representatives<Runtime>;
-	/// Nobody listens yet; the audit and scoring pallets will.
-	type OnRevoked = ();
+	/// The access pallet drops a revoked patient's representatives; the audit and scoring
+	/// pallets will listen too.
+	type OnRevoked = Access;
 	type MaxNameLen = MaxNameLen;
 	type MaxPdpKeyLen = MaxPdpKeyLen;
 	type MaxAttributes = MaxAttributes;

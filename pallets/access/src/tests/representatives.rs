@@ -154,3 +154,43 @@ fn the_registrar_records_a_guardian_who_acts_for_the_patient() {
 		assert!(!Guardians::<Test>::contains_key(PATIENT));
 	});
 }
+
+#[test]
+fn a_revoked_patients_representatives_are_dropped() {
+	run(|| {
+		setup();
+		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, Some(GUARDIAN)));
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, DELEGATE, 20));
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, 52, 20));
+		// 52 also acts for a second patient, and goes on doing so.
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT_2), PATIENT_2, 52, 20));
+		assert!([GUARDIAN, DELEGATE, 52].iter().all(Access::is_representative));
+
+		// What the registry does when it revokes the patient.
+		revoke_patient(PATIENT);
+		<Access as medchain_primitives::OnRevoked<u64>>::on_patient_revoked(&PATIENT);
+		System::assert_last_event(Event::RepresentativesDropped { patient: PATIENT }.into());
+		assert!(!Access::is_representative(&GUARDIAN));
+		assert!(!Access::is_representative(&DELEGATE));
+		assert!(Access::is_representative(&52));
+		assert_eq!(Guardians::<Test>::get(PATIENT), None);
+		assert_eq!(DelegateCount::<Test>::get(PATIENT), 0);
+		// Their accounts keep their reference (and nonce).
+		assert_eq!(System::account(GUARDIAN).sufficients, 1);
+		assert_eq!(System::account(52).sufficients, 1);
+	});
+}
+
+#[test]
+fn an_account_with_a_balance_gets_its_reference_too() {
+	run(|| {
+		setup();
+		// The delegate exists already (as if it held a balance): it still gets the reference,
+		// so that losing the balance cannot reap it and reset its nonce.
+		System::inc_providers(&DELEGATE);
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, DELEGATE, 20));
+		assert_eq!(System::account(DELEGATE).sufficients, 1);
+		let _ = System::dec_providers(&DELEGATE);
+		assert!(frame_system::Account::<Test>::contains_key(DELEGATE), "the account stays");
+	});
+}
