@@ -170,7 +170,6 @@ impl Chain {
 			(),
 			(),
 			(),
-			(),
 			self.metadata_hash,
 			(),
 		);

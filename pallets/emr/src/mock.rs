@@ -58,6 +58,7 @@ struct State {
 }
 
 /// The longest attribute the test directory's allowlist takes (the registry's mock bound).
+#[cfg_attr(not(feature = "runtime-benchmarks"), allow(dead_code))]
 pub const MAX_ATTRIBUTE_LEN: u32 = 32;
 
 std::thread_local! {
