@@ -568,6 +568,8 @@ mod feeless {
 			};
 			assert_eq!(priority(Pays::No), Ok(0));
 			assert_eq!(priority(Pays::Yes), Ok(PAYING_PRIORITY_BONUS));
+			// The bonus itself must outrank any fee-based priority of a normal call.
+			assert!(PAYING_PRIORITY_BONUS >= 1 << 48);
 		});
 	}
 
