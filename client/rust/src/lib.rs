@@ -2,10 +2,11 @@
 //!
 //! ## Overview
 //!
-//! MedChain from Rust: [`chain::Chain`], a typed JSON-RPC connection that signs and submits the
-//! runtime's own calls and decodes its storage, events and runtime APIs; and the off-chain
-//! roles of DESIGN.md as library code that the services (storage provider, key service, CLI)
-//! build on:
+//! MedChain from Rust: [`chain::Chain`], a connection on subxt that signs and submits the
+//! runtime's own calls (or [`api`]'s generated ones) with the metadata hash, follows runtime
+//! upgrades and decodes storage, events and runtime APIs with the runtime's types; [`config`],
+//! MedChain's subxt configuration; and the off-chain roles of DESIGN.md as library code that
+//! the services (storage provider, key service, CLI) build on:
 //!
 //! - [`record_service::RecordService`]: a hospital's record service encrypts a record
 //!   (envelope), tags it for PDP audits, computes its SHVE ciphertext and ABE-wrapped key, and
@@ -23,7 +24,9 @@
 //! Every fallible function returns [`Error`].
 
 pub mod access;
+pub mod api;
 pub mod chain;
+pub mod config;
 pub mod devnode;
 pub mod key_service;
 pub mod provider;
@@ -36,7 +39,11 @@ pub use medchain_runtime as runtime;
 pub enum Error {
 	/// The node could not be reached or answered with an RPC error.
 	#[error("rpc: {0}")]
-	Rpc(#[from] jsonrpsee::core::ClientError),
+	Rpc(String),
+	/// The transaction could not be built or signed for the runtime at hand (a call or
+	/// extension its metadata does not know).
+	#[error("signing: {0}")]
+	Signing(String),
 	/// The transaction pool refused the transaction (invalid, dropped, usurped).
 	#[error("transaction rejected: {0}")]
 	Rejected(String),

@@ -7,6 +7,7 @@
 use codec::Encode;
 use medchain_client::{
 	access::{presence_statement, search_commitment, sign_presence},
+	api,
 	chain::{Chain, Finalized},
 	devnode::DevNode,
 	key_service::KeyServiceNode,
@@ -52,7 +53,7 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	// Every transaction of this test signs the runtime's metadata hash (`CheckMetadataHash` in
 	// mode `Enabled`), which the client computed from the metadata; one that signs any other
 	// hash does not verify.
-	assert!(chain.metadata_hash().is_some());
+	assert!(chain.metadata_hash().await.unwrap().is_some());
 	let misled =
 		Chain::connect(&node.url).await.expect("connects").with_metadata_hash(Some([0; 32]));
 	let refused = misled.submit(&registrar, sudo(Registry::start_key_epoch {})).await;
@@ -119,6 +120,26 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		}),
 	];
 	ok_all(chain.submit_all(&registrar, doctors).await);
+
+	// The same chain through the code subxt generated from `metadata.scale`: a typed storage
+	// read and a typed call, both checked against the live runtime's metadata.
+	let at = chain.at_finalized().await.unwrap();
+	let next_hospital = at
+		.storage()
+		.fetch(api::storage().registry().next_hospital_id(), ())
+		.await
+		.expect("typed storage address matches the runtime")
+		.decode()
+		.unwrap();
+	assert_eq!(next_hospital, 2, "two hospitals registered");
+	let remarked = chain
+		.submit_payload(&registrar, &api::tx().system().remark_with_event(b"typed".to_vec()))
+		.await
+		.expect("a generated call is signed and dispatched");
+	assert!(remarked
+		.events
+		.iter()
+		.any(|e| matches!(e, RuntimeEvent::System(frame_system::Event::Remarked { .. }))));
 
 	// Store (flow 2): three records in departments 3, 5 and 20, appended as one feeless batch
 	// by a record service that never held a token.
