@@ -12,5 +12,5 @@ cargo clippy --workspace --all-targets -- -D warnings
 SKIP_WASM_BUILD=1 cargo clippy \
 	-p pallet-medchain-registry -p pallet-medchain-emr -p pallet-medchain-access -p medchain-runtime \
 	--all-targets \
-	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks medchain-runtime/runtime-benchmarks" \
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks medchain-runtime/runtime-benchmarks medchain-runtime/try-runtime" \
 	-- -D warnings

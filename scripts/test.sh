@@ -14,18 +14,19 @@ step "build medchain-node"
 cargo build -p medchain-node
 
 step "cargo test"
-# Same features as the node build above, so nothing is built twice; the e2e test of client/rust
-# starts that node.
+# Same features as the node build above, so nothing is built twice; the e2e and upgrade tests
+# of client/rust start that node. It also builds the upgrade test's wasm (runtime/upgrade-test:
+# the runtime crate compiled again with `upgrade-test`, twice for its metadata hash).
 cargo test --workspace
 
-step "cargo test: the pallets' benchmarks on their mock runtimes"
+step "cargo test: the benchmarks on the mock runtimes, and the migrations under try-runtime"
 # Only the pallets, the runtime (natively: its benchmark-only code must compile too) and FRAME
-# below them are built a second time with `runtime-benchmarks`; SKIP_WASM_BUILD keeps the
-# runtime's wasm, and so the node binary, untouched.
+# below them are built a second time, once, with `runtime-benchmarks` and `try-runtime`;
+# SKIP_WASM_BUILD keeps the runtime's wasm, and so the node binary, untouched.
 SKIP_WASM_BUILD=1 cargo test \
 	-p pallet-medchain-registry -p pallet-medchain-emr -p pallet-medchain-access -p medchain-runtime \
-	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks medchain-runtime/runtime-benchmarks" \
-	-- bench
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks medchain-runtime/runtime-benchmarks medchain-runtime/try-runtime" \
+	-- bench try_runtime
 
 step "e2e: dev node through polkadot.js"
 (cd client/js && MEDCHAIN_NODE="$MEDCHAIN_NODE" npm test)

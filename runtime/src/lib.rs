@@ -75,12 +75,29 @@ impl_opaque_keys! {
 }
 
 /// The runtime version. `spec_version` must be bumped by every runtime upgrade.
+#[cfg(not(feature = "upgrade-test"))]
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain-node"),
 	authoring_version: 1,
 	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The same runtime one spec version higher: what the runtime-upgrade test
+/// (`client/rust/tests/upgrade.rs`) sets as the code of a running chain. `runtime_version`
+/// takes only literals, hence the copy; keep every other field equal to the one above.
+#[cfg(feature = "upgrade-test")]
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
+	impl_name: alloc::borrow::Cow::Borrowed("medchain-node"),
+	authoring_version: 1,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -178,3 +178,75 @@ fn worst_case_medchain_calls_fit_a_block() {
 		assert!(weight.all_lte(limit), "{call} weighs {weight:?}, over the limit {limit:?}");
 	}
 }
+
+/// The runtime's migrations under try-runtime's checks, as `try-runtime on-runtime-upgrade`
+/// runs them against a chain: every migration's `pre_upgrade` and `post_upgrade` around the
+/// upgrade, then every pallet's `try_state`. First on the dev chain's genesis state, where
+/// every pallet is at its current storage version; then on a chain whose registry and access
+/// pallets are still at version 1, with a doctor and a consent mode in the version-1 layouts,
+/// so that both migrations really run.
+#[cfg(feature = "try-runtime")]
+#[test]
+fn try_runtime_checks_pass_for_the_runtime_upgrade() {
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	use frame_try_runtime::UpgradeCheckSelect;
+	use pallet_medchain_registry::{migrations::v2::DoctorV1, Doctors, Hospital, Hospitals};
+
+	with_preset_state(DEV_RUNTIME_PRESET, || {
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
+			.expect("the checks pass on the dev chain's state");
+	});
+
+	with_preset_state(DEV_RUNTIME_PRESET, || {
+		let record_service = AccountId::from(Sr25519Keyring::Ferdie.public());
+		let doctor = AccountId::from(Sr25519Keyring::Eve.public());
+		let patient = AccountId::from(Sr25519Keyring::Dave.public());
+		Hospitals::<Runtime>::insert(
+			0,
+			Hospital::<Runtime> {
+				record_service: record_service.clone(),
+				name: b"Hospital A".to_vec().try_into().unwrap(),
+				grade: 12,
+				pdp_key_version: 0,
+				validator: None,
+				registered_at: 0,
+				revoked_at: None,
+			},
+		);
+		pallet_medchain_registry::HospitalOfRecordService::<Runtime>::insert(&record_service, 0);
+		pallet_medchain_registry::NextHospitalId::<Runtime>::put(1);
+		// The key's bytes are not read by the checks; only its presence is.
+		frame_support::storage::unhashed::put_raw(
+			&pallet_medchain_registry::PdpKeys::<Runtime>::hashed_key_for(0, 0),
+			&[0u8],
+		);
+		frame_support::storage::unhashed::put(
+			&Doctors::<Runtime>::hashed_key_for(&doctor),
+			&DoctorV1::<Runtime> {
+				hospital: 0,
+				title: 3,
+				departments: 0b1010,
+				attributes: vec![b"dept:cardiology".to_vec().try_into().unwrap()]
+					.try_into()
+					.unwrap(),
+				registered_at: 0,
+				revoked_at: None,
+			},
+		);
+		// Version 1 stored only explicit modes (absent meant implied).
+		pallet_medchain_access::ConsentModes::<Runtime>::insert(
+			&patient,
+			pallet_medchain_access::ConsentMode::Explicit,
+		);
+		StorageVersion::new(1).put::<Registry>();
+		StorageVersion::new(1).put::<Access>();
+
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
+			.expect("the checks pass on a version-1 chain");
+		assert_eq!(Registry::on_chain_storage_version(), StorageVersion::new(2));
+		assert_eq!(Access::on_chain_storage_version(), StorageVersion::new(2));
+		let migrated = Doctors::<Runtime>::get(&doctor).expect("the doctor decodes as version 2");
+		assert!(migrated.attributes.is_empty(), "the department attribute is gone");
+		assert!(!pallet_medchain_access::ConsentModes::<Runtime>::contains_key(&patient));
+	});
+}
