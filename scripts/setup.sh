@@ -56,3 +56,6 @@ fi
 
 # The node binary every script and test uses: one build, the dev profile, default features.
 export MEDCHAIN_NODE="$CARGO_TARGET_DIR/debug/medchain-node"
+# The runtime one spec version higher, for the JS runtime-upgrade test: `cargo test --workspace`
+# builds it (runtime/upgrade-test), into the runtime's wasm project directory.
+export MEDCHAIN_UPGRADE_WASM="$CARGO_TARGET_DIR/debug/wbuild/medchain-runtime/medchain_runtime_upgrade.wasm"

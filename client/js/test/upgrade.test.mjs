@@ -1,0 +1,62 @@
+// A runtime upgrade through polkadot.js on a real dev node: the registrar sets the same runtime
+// one spec version higher (runtime/upgrade-test's wasm, $MEDCHAIN_UPGRADE_WASM) with
+// `sudo.sudoUncheckedWeight(system.setCode(..))`, as polkadot.js apps does; the connected api
+// notices the new runtime version, fetches its metadata, and its next transaction is signed for
+// the new runtime and finalized. (client/rust/tests/upgrade.rs does the same through subxt.)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode } from '../lib/devnode.mjs';
+import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+
+async function until(condition, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('a runtime upgrade on a running dev node', () => {
+  let node;
+  let api;
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode();
+    api = await connect(node.url);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  test('polkadot.js follows the new runtime and keeps signing', async () => {
+    const path = process.env.MEDCHAIN_UPGRADE_WASM;
+    assert.ok(path, 'set MEDCHAIN_UPGRADE_WASM (scripts/setup.sh does; `cargo test --workspace` builds it)');
+    const code = await readFile(path);
+    const alice = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX }).addFromUri('//Alice');
+    const before = api.runtimeVersion.specVersion.toNumber();
+
+    const setCode = api.tx.sudo.sudoUncheckedWeight(api.tx.system.setCode(u8aToHex(code)), { refTime: 0, proofSize: 0 });
+    const { events } = await submitAndFinalize(api, setCode, alice);
+    assert.ok(events.some(({ event }) => api.events.system.CodeUpdated.is(event)), 'the code was replaced');
+
+    // polkadot.js follows `state_subscribeRuntimeVersion` and reloads the metadata.
+    await until(() => api.runtimeVersion.specVersion.toNumber() === before + 1, 60_000, 'the api sees the new version');
+    await until(async () => {
+      const last = await api.query.system.lastRuntimeUpgrade();
+      return last.isSome && last.unwrap().specVersion.toNumber() === before + 1;
+    }, 60_000, 'the migrations ran');
+
+    const { events: after } = await submitAndFinalize(api, api.tx.system.remarkWithEvent('after the upgrade'), alice);
+    assert.ok(after.some(({ event }) => api.events.system.Remarked.is(event)), 'a transaction after the upgrade');
+    const header = await api.rpc.chain.getHeader();
+    assert.equal((await api.rpc.state.getRuntimeVersion(header.hash)).specVersion.toNumber(), before + 1);
+  });
+});
