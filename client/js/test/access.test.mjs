@@ -3,34 +3,22 @@
 // patient present, their card (an ed25519 presence key, not the account key) signs the request
 // statement, and a replay of it is refused.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { startDevNode } from '../lib/devnode.mjs';
+import { mnemonicGenerate } from '@polkadot/util-crypto';
+import { useDevNode } from '../lib/harness.mjs';
 import {
   connect, presenceStatement, SS58_PREFIX, submitAndFinalize, WELL_FORMED_PDP_KEY,
 } from '../lib/medchain.mjs';
 
 describe('access needs a basis', () => {
-  let node;
   let api;
   let keyring;
   let alice;
 
-  before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = await connect(node.url);
-    keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX });
-    alice = keyring.addFromUri('//Alice');
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
+  useDevNode((suite) => { ({ api, keyring, alice } = suite); });
 
   test('no basis is refused; consent and presence are logged; a presence replay is refused', async () => {
     const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());

@@ -1,27 +1,17 @@
 // End-to-end: a real dev node produces and finalizes blocks, polkadot.js reads its chain name,
 // token and metadata, and a signed balance transfer is finalized with its event.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { blake2AsHex, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { startDevNode } from '../lib/devnode.mjs';
-import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+import { blake2AsHex, mnemonicGenerate } from '@polkadot/util-crypto';
+import { useDevNode } from '../lib/harness.mjs';
+import { SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
 
 describe('medchain-node --dev', () => {
-  let node;
   let api;
 
-  before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = await connect(node.url);
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
+  useDevNode((suite) => { ({ api } = suite); });
 
   test('identifies itself as MedChain with the MED token', async () => {
     const [chain, properties, version] = await Promise.all([

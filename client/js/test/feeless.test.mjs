@@ -3,31 +3,18 @@
 // token, appends a record feelessly; an unregistered account's feeless call is refused by the
 // transaction pool.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { startDevNode } from '../lib/devnode.mjs';
-import { connect, pdpFileFor, SS58_PREFIX, submitAndFinalize, WELL_FORMED_PDP_KEY } from '../lib/medchain.mjs';
+import { mnemonicGenerate } from '@polkadot/util-crypto';
+import { useDevNode } from '../lib/harness.mjs';
+import { pdpFileFor, submitAndFinalize, WELL_FORMED_PDP_KEY } from '../lib/medchain.mjs';
 
 describe('feeless calls of registered actors', () => {
-  let node;
   let api;
   let keyring;
   let alice;
 
-  before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = await connect(node.url);
-    keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX });
-    alice = keyring.addFromUri('//Alice');
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
+  useDevNode((suite) => { ({ api, keyring, alice } = suite); });
 
   const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());
   const ciphertextHash = '0x' + '02'.repeat(32);

@@ -4,29 +4,24 @@
 // 50 registered accounts flood within their quotas, feeless calls take at most their share of
 // each block and a registrar call still lands within two blocks.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { startDevNode } from '../lib/devnode.mjs';
-import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+import { mnemonicGenerate } from '@polkadot/util-crypto';
+import { useDevNode } from '../lib/harness.mjs';
+import { submitAndFinalize } from '../lib/medchain.mjs';
 
 /** UnknownTransaction::Custom code of an exhausted feeless quota (pallet-medchain-registry). */
 const FEELESS_QUOTA_EXHAUSTED = 41;
 
 describe('feeless floods', () => {
-  let node;
   let api;
   let keyring;
   let alice;
   let signingInfo;
 
-  before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = await connect(node.url);
-    keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX });
-    alice = keyring.addFromUri('//Alice');
+  useDevNode((suite) => { ({ api, keyring, alice } = suite); });
+
+  before(() => {
     // Immortal transactions signed offline: no RPC round trip per signature, so the flood is
     // as fast as the node lets it be.
     signingInfo = {
@@ -35,11 +30,6 @@ describe('feeless floods', () => {
       era: api.createType('ExtrinsicEra', '0x00'),
       runtimeVersion: api.runtimeVersion,
     };
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
   });
 
   const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());

@@ -4,14 +4,12 @@
 // notices the new runtime version, fetches its metadata, and its next transaction is signed for
 // the new runtime and finalized. (client/rust/tests/upgrade.rs does the same through subxt.)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode } from '../lib/devnode.mjs';
-import { connect, SS58_PREFIX, submitAndFinalize } from '../lib/medchain.mjs';
+import { useDevNode } from '../lib/harness.mjs';
+import { submitAndFinalize } from '../lib/medchain.mjs';
 
 async function until(condition, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
@@ -22,41 +20,31 @@ async function until(condition, timeoutMs, what) {
 }
 
 describe('a runtime upgrade on a running dev node', () => {
-  let node;
   let api;
+  let alice;
 
-  before(async () => {
-    await cryptoWaitReady();
-    node = await startDevNode();
-    api = await connect(node.url);
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
+  useDevNode((suite) => { ({ api, alice } = suite); });
 
   test('polkadot.js follows the new runtime and keeps signing', async () => {
     const path = process.env.MEDCHAIN_UPGRADE_WASM;
     assert.ok(path, 'set MEDCHAIN_UPGRADE_WASM (scripts/setup.sh does; `cargo test --workspace` builds it)');
     const code = await readFile(path);
-    const alice = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX }).addFromUri('//Alice');
-    const before = api.runtimeVersion.specVersion.toNumber();
+    const old = api.runtimeVersion.specVersion.toNumber();
 
     const setCode = api.tx.sudo.sudoUncheckedWeight(api.tx.system.setCode(u8aToHex(code)), { refTime: 0, proofSize: 0 });
     const { events } = await submitAndFinalize(api, setCode, alice);
     assert.ok(events.some(({ event }) => api.events.system.CodeUpdated.is(event)), 'the code was replaced');
 
     // polkadot.js follows `state_subscribeRuntimeVersion` and reloads the metadata.
-    await until(() => api.runtimeVersion.specVersion.toNumber() === before + 1, 60_000, 'the api sees the new version');
+    await until(() => api.runtimeVersion.specVersion.toNumber() === old + 1, 60_000, 'the api sees the new version');
     await until(async () => {
       const last = await api.query.system.lastRuntimeUpgrade();
-      return last.isSome && last.unwrap().specVersion.toNumber() === before + 1;
+      return last.isSome && last.unwrap().specVersion.toNumber() === old + 1;
     }, 60_000, 'the migrations ran');
 
-    const { events: after } = await submitAndFinalize(api, api.tx.system.remarkWithEvent('after the upgrade'), alice);
-    assert.ok(after.some(({ event }) => api.events.system.Remarked.is(event)), 'a transaction after the upgrade');
+    const { events: later } = await submitAndFinalize(api, api.tx.system.remarkWithEvent('after the upgrade'), alice);
+    assert.ok(later.some(({ event }) => api.events.system.Remarked.is(event)), 'a transaction after the upgrade');
     const header = await api.rpc.chain.getHeader();
-    assert.equal((await api.rpc.state.getRuntimeVersion(header.hash)).specVersion.toNumber(), before + 1);
+    assert.equal((await api.rpc.state.getRuntimeVersion(header.hash)).specVersion.toNumber(), old + 1);
   });
 });

@@ -2,13 +2,15 @@
 
 use alloc::collections::BTreeMap;
 use frame_support::{ensure, pallet_prelude::Get};
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::Saturating;
 
 use crate::{
 	account_bytes, AccessEvent, AccessHead, AccessLength, AccessLog, AccessTarget, BreakGlassUses,
-	Config, ConsentCount, ConsentModes, Consents, DelegateCount, Delegates, Fulfilled, Grants,
-	Guardians, JustificationDue, JustificationQueue, NextRequestId, Pallet, PresenceKeys,
-	PresenceNonces, ReferencedAccounts, Representing, RequestCounts, RequestExpiry, Requests,
+	Config, ConsentCount, ConsentModes, Consents, DelegateCount, DelegatedUntil, Delegates,
+	Fulfilled, Grants, Guardians, Guarding, JustificationDue, JustificationQueue, NextRequestId,
+	Pallet, PresenceKeys, PresenceNonces, ReferencedAccounts, Representing, RequestCounts,
+	RequestExpiry, Requests,
 };
 
 impl<T: Config> Pallet<T> {
@@ -17,7 +19,8 @@ impl<T: Config> Pallet<T> {
 	/// patient's chain, every grant and fulfilment mark belongs to an existing request,
 	/// fulfilment marks only to searches, consent and delegate counts match what is kept, no
 	/// presence key is an account key and no nonce outlives `MaxPresenceValidity`, the
-	/// representation counts match the guardians and delegates, the break-glass rate limit
+	/// representation counts (all, guardianships, latest delegation ends) match the guardians
+	/// and delegates, the break-glass rate limit
 	/// holds, and awaited justifications and their queue agree.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (patient, length) in AccessLength::<T>::iter() {
@@ -131,6 +134,27 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			representing.keys().all(ReferencedAccounts::<T>::contains_key),
 			"a representative without its sufficient reference"
+		);
+		let mut guarding = BTreeMap::<T::AccountId, u32>::new();
+		for (_, guardian) in Guardians::<T>::iter() {
+			*guarding.entry(guardian).or_default() += 1;
+		}
+		ensure!(
+			Guarding::<T>::iter().count() == guarding.len()
+				&& guarding.iter().all(|(who, n)| Guarding::<T>::get(who) == *n),
+			"Guarding differs from the guardians kept"
+		);
+		let mut latest = BTreeMap::<T::AccountId, BlockNumberFor<T>>::new();
+		for (_, delegate, until) in Delegates::<T>::iter() {
+			let entry = latest.entry(delegate).or_insert(until);
+			*entry = (*entry).max(until);
+		}
+		ensure!(
+			DelegatedUntil::<T>::iter().count() == latest.len()
+				&& latest.iter().all(|(who, until)| {
+					DelegatedUntil::<T>::get(who).is_some_and(|kept| kept >= *until)
+				}),
+			"DelegatedUntil differs from the delegations kept"
 		);
 		for (_, (_, used)) in BreakGlassUses::<T>::iter() {
 			ensure!(used <= T::MaxBreakGlassPerWindow::get(), "break-glass rate limit exceeded");

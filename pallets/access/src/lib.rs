@@ -402,6 +402,18 @@ pub mod pallet {
 	pub type Representing<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
+	/// For each account, the number of patients it is guardian of (a guardianship does not
+	/// expire; the registrar ends it).
+	#[pallet::storage]
+	pub type Guarding<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// For each account holding delegations, the latest end among them: past it, the account no
+	/// longer transacts feelessly as a delegate ([`Pallet::is_representative`]), even before
+	/// anybody removes the expired delegations. Removed with the account's last delegation.
+	#[pallet::storage]
+	pub type DelegatedUntil<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>>;
+
 	/// Accounts this pallet gave their one sufficient reference (guardians and delegates, so
 	/// that they can sign without a balance), kept for good: see `start_representing`.
 	#[pallet::storage]

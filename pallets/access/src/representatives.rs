@@ -13,8 +13,8 @@ use medchain_primitives::{PatientRegistry, StaffRegistry};
 use sp_runtime::{DispatchError, DispatchResult, Saturating};
 
 use crate::{
-	decision::account_bytes, AccessEvent, Actor, Config, DelegateCount, Delegates, Error, Event,
-	Guardians, Pallet, PresenceKeys, ReferencedAccounts, Representing,
+	decision::account_bytes, AccessEvent, Actor, Config, DelegateCount, DelegatedUntil, Delegates,
+	Error, Event, Guardians, Guarding, Pallet, PresenceKeys, ReferencedAccounts, Representing,
 };
 
 impl<T: Config> Pallet<T> {
@@ -39,10 +39,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Whether `who` is currently anybody's guardian or named delegate (what the runtime's
-	/// feeless admission asks of an account that holds no registry role).
+	/// Whether `who` acts for a patient now: anybody's guardian, or a delegate whose latest
+	/// delegation has not ended (what the runtime's feeless admission asks of an account that
+	/// holds no registry role). At most two reads. A delegate removed early from its longest
+	/// delegation but still holding a shorter one counts until the longer one's end: bounded
+	/// by [`Config::MaxDelegation`], and only for an account a patient still delegates to.
 	pub fn is_representative(who: &T::AccountId) -> bool {
-		Representing::<T>::get(who) > 0
+		if Guarding::<T>::get(who) > 0 {
+			return true;
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		DelegatedUntil::<T>::get(who).is_some_and(|until| now <= until)
 	}
 
 	/// Sets or removes `patient`'s presence key.
@@ -89,6 +96,9 @@ impl<T: Config> Pallet<T> {
 			Self::start_representing(&delegate);
 		}
 		Delegates::<T>::insert(&patient, &delegate, until);
+		DelegatedUntil::<T>::mutate(&delegate, |latest| {
+			*latest = Some(latest.map_or(until, |latest| latest.max(until)))
+		});
 		Self::append(
 			&patient,
 			None,
@@ -106,7 +116,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(Delegates::<T>::take(&patient, &delegate).is_some(), Error::<T>::UnknownDelegate);
 		DelegateCount::<T>::mutate_exists(&patient, crate::limits::count_down);
-		Self::stop_representing(&delegate);
+		Self::stop_delegating(&delegate);
 		Self::append(
 			&patient,
 			None,
@@ -124,10 +134,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
 		ensure!(guardian.as_ref() != Some(&patient), Error::<T>::SelfRepresentation);
 		if let Some(old) = Guardians::<T>::take(&patient) {
-			Self::stop_representing(&old);
+			Self::stop_guarding(&old);
 		}
 		if let Some(new) = &guardian {
 			Guardians::<T>::insert(&patient, new);
+			Guarding::<T>::mutate(new, |count| *count = count.saturating_add(1));
 			Self::start_representing(new);
 		}
 		Self::append(&patient, None, AccessEvent::GuardianSet { guardian: guardian.clone() })?;
@@ -155,12 +166,12 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn drop_representatives(patient: &T::AccountId) {
 		let mut dropped = false;
 		if let Some(guardian) = Guardians::<T>::take(patient) {
-			Self::stop_representing(&guardian);
+			Self::stop_guarding(&guardian);
 			dropped = true;
 		}
 		// Bounded: a patient names at most MaxDelegatesPerPatient delegates.
 		for (delegate, _) in Delegates::<T>::drain_prefix(patient) {
-			Self::stop_representing(&delegate);
+			Self::stop_delegating(&delegate);
 			dropped = true;
 		}
 		DelegateCount::<T>::remove(patient);
@@ -173,13 +184,27 @@ impl<T: Config> Pallet<T> {
 	fn stop_representing(who: &T::AccountId) {
 		Representing::<T>::mutate_exists(who, crate::limits::count_down);
 	}
+
+	/// `who` is guardian of one patient less.
+	fn stop_guarding(who: &T::AccountId) {
+		Guarding::<T>::mutate_exists(who, crate::limits::count_down);
+		Self::stop_representing(who);
+	}
+
+	/// `who` is delegate of one patient less; with its last delegation, its latest end goes.
+	fn stop_delegating(who: &T::AccountId) {
+		Self::stop_representing(who);
+		if Representing::<T>::get(who) <= Guarding::<T>::get(who) {
+			DelegatedUntil::<T>::remove(who);
+		}
+	}
 }
 
 /// The accounts that act for patients (guardians and named delegates), as a
 /// [`Contains`](frame_support::traits::Contains) for the registry's feeless admission
 /// (`pallet_medchain_registry::Config::Representatives`): they hold no registry role, yet act
-/// for a patient, and so transact without fees within the same quota. A delegation past its end
-/// still counts until it is removed; its calls are refused at dispatch, and cost quota.
+/// for a patient, and so transact without fees within the same quota. A delegate stops counting
+/// at the end of its latest delegation, whether or not anybody removes it.
 pub struct Representatives<T>(core::marker::PhantomData<T>);
 
 impl<T: Config> frame_support::traits::Contains<T::AccountId> for Representatives<T> {
@@ -198,11 +223,12 @@ impl<T: Config> medchain_primitives::OnRevoked<T::AccountId> for Pallet<T> {
 		Self::drop_representatives(patient);
 	}
 	/// [`Pallet::drop_representatives`] with a guardian and every delegate: per representative a
-	/// read and a write of its entry and of its count, plus the delegate count and the event.
+	/// read and a write of its entry, of its count, of its guardian count or latest delegation
+	/// end, plus the delegate count and the event.
 	/// Priced by its storage accesses, the computation being negligible beside them.
 	fn on_patient_revoked_weight() -> frame_support::weights::Weight {
 		let representatives = u64::from(T::MaxDelegatesPerPatient::get()).saturating_add(1);
-		let accesses = representatives.saturating_mul(2).saturating_add(2);
+		let accesses = representatives.saturating_mul(3).saturating_add(2);
 		T::DbWeight::get().reads_writes(accesses, accesses)
 	}
 }

@@ -71,6 +71,11 @@ pub const FEELESS_QUOTA_EXHAUSTED: u8 = 41;
 /// operational calls, which get the bonus too, stay first.
 pub const PAYING_PRIORITY_BONUS: TransactionPriority = 1 << 48;
 
+/// Storage reads [`Config::Representatives`] may take per admitted transaction, priced on top of
+/// the benchmark: the runtime's (the access pallet's) reads an account's guardianship count and
+/// the end of its latest delegation.
+pub const REPRESENTATIVE_READS: u64 = 2;
+
 /// `frame_system::CheckNonce` plus MedChain's feeless admission (see the [module docs](self)).
 ///
 /// Encoded exactly as `CheckNonce` (one compact nonce) and identified as `"CheckNonce"`, so
@@ -176,11 +181,12 @@ where
 	type Pre = NoncePre<T>;
 
 	/// Benchmarked as a whole, `CheckNonce`'s work included, on the feeless path of a patient
-	/// (the role found last), plus the one read that asks [`Config::Representatives`] about an
-	/// account with no role.
+	/// (the role found last), plus the reads that ask [`Config::Representatives`] about an
+	/// account with no role: [`REPRESENTATIVE_READS`].
 	fn weight(&self, _call: &T::RuntimeCall) -> Weight {
-		<T as Config>::WeightInfo::check_feeless()
-			.saturating_add(<T as frame_system::Config>::DbWeight::get().reads(1))
+		<T as Config>::WeightInfo::check_feeless().saturating_add(
+			<T as frame_system::Config>::DbWeight::get().reads(REPRESENTATIVE_READS),
+		)
 	}
 
 	fn validate(

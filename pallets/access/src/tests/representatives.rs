@@ -194,3 +194,32 @@ fn an_account_with_a_balance_gets_its_reference_too() {
 		assert!(frame_system::Account::<Test>::contains_key(DELEGATE), "the account stays");
 	});
 }
+
+#[test]
+fn a_delegate_stops_transacting_feelessly_when_its_delegation_ends() {
+	run(|| {
+		setup();
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, DELEGATE, 20));
+		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, Some(GUARDIAN)));
+		let feeless = |who: u64| <crate::Representatives<Test> as Contains<u64>>::contains(&who);
+		System::set_block_number(20);
+		assert!(feeless(DELEGATE) && feeless(GUARDIAN));
+		// Nobody removed the delegation: past its end the delegate is no longer admitted
+		// feelessly; a guardianship has no end.
+		System::set_block_number(21);
+		assert!(!feeless(DELEGATE), "an expired delegation still admits the delegate");
+		assert!(feeless(GUARDIAN));
+		// Renewed, it counts again, until the new end.
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, DELEGATE, 30));
+		assert!(feeless(DELEGATE));
+		System::set_block_number(31);
+		assert!(!feeless(DELEGATE));
+		// A guardian who is also a delegate stays admitted as guardian; removed as guardian, the
+		// delegation alone decides.
+		assert_ok!(Access::add_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, GUARDIAN, 40));
+		assert_ok!(Access::set_guardian(RuntimeOrigin::root(), PATIENT, None));
+		assert!(feeless(GUARDIAN));
+		System::set_block_number(41);
+		assert!(!feeless(GUARDIAN));
+	});
+}
