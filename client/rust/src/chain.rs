@@ -191,9 +191,18 @@ impl Chain {
 			Ok(context) => context,
 			Err(e) => return calls.iter().map(|_| Err(Error::Rejected(e.to_string()))).collect(),
 		};
+		// Nonces are consecutive: once one call cannot be signed, the later ones would wait in
+		// the pool for its nonce for ever, so they are not submitted either.
 		let mut transactions = Vec::with_capacity(calls.len());
+		let mut failed = false;
 		for (call, nonce) in calls.into_iter().zip(first..) {
-			transactions.push(self.sign_native(&at, signer, call, nonce).await);
+			let signed = if failed {
+				Err(Error::Signing("an earlier call of the batch could not be signed".into()))
+			} else {
+				self.sign_native(&at, signer, call, nonce).await
+			};
+			failed |= signed.is_err();
+			transactions.push(signed);
 		}
 		futures::stream::iter(transactions.into_iter().map(|signed| async move {
 			match signed {
