@@ -8,7 +8,11 @@ fn main() {
 		return;
 	}
 	// Canonical: the builder looks the runtime up in `cargo metadata` by its manifest path.
-	let runtime = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+	// Read when the script runs, not when it compiles: one compiled script serves every
+	// checkout that shares the target directory (a CI clone's path would be baked in).
+	let manifest_dir =
+		std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+	let runtime = std::path::Path::new(&manifest_dir)
 		.join("../Cargo.toml")
 		.canonicalize()
 		.expect("the runtime's Cargo.toml");

@@ -2,7 +2,7 @@
 // MedChain's JavaScript users need beyond @polkadot/api itself.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { bnToU8a, compactAddLength, hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
+import { bnToU8a, compactAddLength, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
 export const SS58_PREFIX = 4242;
@@ -105,4 +105,32 @@ export function presenceStatement(api, { doctor, patient, target, purpose, notAf
     bnToU8a(notAfter, { bitLength: 32, isLe: true }),
     hexToU8a(nonce),
   );
+}
+
+/**
+ * The SCALE bytes of the receipt (version 1) a storage provider signs once it holds the bundle
+ * of `entry` (an EMR `NewEntry` object as `appendRecord` takes it, with `locator`,
+ * `ciphertextHash`, `size` and `pdpFile.paramsHash` as hex and numbers) for `patient`: domain
+ * `medchain/receipt/v1`, version 1, genesis hash, the provider, then the bundle (patient,
+ * locator, ciphertext hash, size as u64 LE, PDP parameters hash). The runtime rebuilds exactly
+ * these bytes from the entry and checks the provider's signature.
+ */
+export function receiptStatement(api, { provider, patient, entry }) {
+  return u8aConcat(
+    stringToU8a('medchain/receipt/v1'),
+    new Uint8Array([1]),
+    api.genesisHash.toU8a(),
+    api.createType('AccountId', provider).toU8a(),
+    api.createType('AccountId', patient).toU8a(),
+    compactAddLength(hexToU8a(entry.locator)),
+    hexToU8a(entry.ciphertextHash),
+    bnToU8a(entry.size, { bitLength: 64, isLe: true }),
+    hexToU8a(entry.pdpFile.paramsHash),
+  );
+}
+
+/** `entry` with the receipt of `provider` (a keyring pair, sr25519) for `patient`. */
+export function withReceipt(api, entry, provider, patient) {
+  const statement = receiptStatement(api, { provider: provider.address, patient, entry });
+  return { ...entry, receipt: { Sr25519: u8aToHex(provider.sign(statement)) } };
 }

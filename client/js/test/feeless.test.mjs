@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { useDevNode } from '../lib/harness.mjs';
-import { pdpFileFor, submitAndFinalize, WELL_FORMED_PDP_KEY } from '../lib/medchain.mjs';
+import { pdpFileFor, submitAndFinalize, WELL_FORMED_PDP_KEY, withReceipt } from '../lib/medchain.mjs';
 
 describe('feeless calls of registered actors', () => {
   let api;
@@ -18,7 +18,8 @@ describe('feeless calls of registered actors', () => {
 
   const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());
   const ciphertextHash = '0x' + '02'.repeat(32);
-  const entryFor = (provider) => ({
+  // A record's entry, with `signer`'s receipt for `patient` (the provider's, for a valid one).
+  const entryFor = (provider, patient, signer = provider) => withReceipt(api, {
     provider: provider.address,
     locator: '0x' + '01'.repeat(16),
     ciphertextHash,
@@ -28,7 +29,7 @@ describe('feeless calls of registered actors', () => {
     policy: 'epoch:0 and ((grade>=12 and title>=3) or emergency)',
     description: 'outpatient record',
     supersedes: null,
-  });
+  }, signer, patient.address);
 
   test('a record service without tokens appends a record; strangers are refused', async () => {
     const recordService = fresh();
@@ -50,8 +51,13 @@ describe('feeless calls of registered actors', () => {
     assert.equal(before.data.free.toBigInt(), 0n, 'the record service holds no tokens');
     assert.equal(before.sufficients.toNumber(), 1, 'registration made the account exist');
 
+    // A receipt the record service signed itself: the provider never acknowledged the bundle.
+    await assert.rejects(
+      submitAndFinalize(api, api.tx.emr.appendRecord(patient.address, entryFor(provider, patient, recordService)), recordService),
+      /emr\.BadReceipt/,
+    );
     const { events } = await submitAndFinalize(
-      api, api.tx.emr.appendRecord(patient.address, entryFor(provider)), recordService);
+      api, api.tx.emr.appendRecord(patient.address, entryFor(provider, patient)), recordService);
     const appended = events.find(({ event }) => api.events.emr.RecordAppended.is(event));
     assert.ok(appended, `Emr.RecordAppended among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
     assert.equal(appended.event.data.patient.toString(), patient.address);
@@ -69,7 +75,7 @@ describe('feeless calls of registered actors', () => {
     const stranger = fresh();
     await submitAndFinalize(api, api.tx.balances.transferKeepAlive(stranger.address, 10n ** 12n), alice);
     await assert.rejects(
-      submitAndFinalize(api, api.tx.emr.appendRecord(patient.address, entryFor(provider)), stranger),
+      submitAndFinalize(api, api.tx.emr.appendRecord(patient.address, entryFor(provider, patient)), stranger),
       /Custom error: 40/,
       'the pool refuses feeless calls of unregistered accounts',
     );

@@ -16,6 +16,8 @@
 //!   tokens for requests logged on chain;
 //! - [`provider::ProviderStore`]: a storage provider's holdings and its search fulfilment,
 //!   one match or non-match claim per hosted entry in the chain's order;
+//! - [`storage`]: the record service's upload statement and the provider's receipt, which every
+//!   EMR entry carries;
 //! - [`access`]: the presence statement a patient's card signs and a search request's query
 //!   commitment.
 //!
@@ -31,6 +33,7 @@ pub mod devnode;
 pub mod key_service;
 pub mod provider;
 pub mod record_service;
+pub mod storage;
 
 pub use medchain_runtime as runtime;
 

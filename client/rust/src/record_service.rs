@@ -46,7 +46,8 @@ fn bounded<S: frame_support::traits::Get<u32>>(
 pub struct PreparedRecord {
 	/// For the storage provider.
 	pub bundle: RecordBundle,
-	/// For `Emr::append_record`.
+	/// For `Emr::append_record`, once the provider's receipt is in place
+	/// ([`crate::storage::receipted`]); until then the runtime refuses it.
 	pub entry: NewEntry<Runtime>,
 }
 
@@ -144,6 +145,8 @@ impl RecordService {
 			policy: bounded(meta.policy.as_bytes(), "policy too long")?,
 			description: bounded(meta.description.as_bytes(), "description too long")?,
 			supersedes: meta.supersedes,
+			// The provider's receipt comes once it holds the bundle (`storage::receipted`).
+			receipt: crate::storage::no_receipt(),
 		};
 		let bundle =
 			RecordBundle { record_id, ciphertext, pdp_params, pdp_tags, shve, wrapped_key };

@@ -14,6 +14,7 @@ use medchain_client::{
 	provider::ProviderStore,
 	record_service::{RecordMeta, RecordService},
 	runtime::{AccountId, RuntimeCall, RuntimeEvent},
+	storage,
 };
 use medchain_crypto::shve::TokenScope;
 use pallet_medchain_emr::{ChainPage, EmrEntry, PossessionCheck};
@@ -147,6 +148,7 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	let patient_key = keys.patient_key(&bytes32(&patient_id));
 	let policy = "epoch:0 and ((grade>=12 and title>=3) or (grade>=13 and title>=2) or emergency)";
 	let mut store = ProviderStore::default();
+	let genesis = chain.genesis_hash().0;
 	let mut batch = Vec::new();
 	let mut plaintexts = Vec::new();
 	for (seq, department) in [3usize, 5, 20].into_iter().enumerate() {
@@ -166,7 +168,8 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 			)
 			.expect("record prepared");
 		store.store(patient_id.clone(), seq as u32, prepared.bundle);
-		batch.push((patient_id.clone(), prepared.entry));
+		let entry = storage::receipted(prepared.entry, &patient_id, &provider, genesis);
+		batch.push((patient_id.clone(), entry));
 		plaintexts.push(plaintext);
 	}
 	let appended = chain

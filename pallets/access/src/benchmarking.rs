@@ -51,6 +51,9 @@ pub trait BenchmarkHelper<AccountId> {
 		title: u8,
 		attributes: Vec<Vec<u8>>,
 	);
+	/// The account of a storage provider whose receipts [`Self::append_entry`] can sign (the
+	/// runtime's EMR entries carry them).
+	fn provider_account() -> AccountId;
 	/// Registers `provider` as an active storage provider operated by no hospital.
 	fn register_provider(provider: &AccountId);
 	/// Registers `patient` as an active patient.
@@ -59,7 +62,8 @@ pub trait BenchmarkHelper<AccountId> {
 	fn start_key_epoch();
 	/// Publishes the key service's token-signing key and SHVE schema.
 	fn set_key_service(token_signing_key: [u8; 32], shve_schema: u16);
-	/// Appends an entry hosted by `provider` to `patient`'s EMR chain; returns its position.
+	/// Appends an entry hosted by `provider` (from [`Self::provider_account`]) to `patient`'s
+	/// EMR chain, with the provider's receipt; returns its position.
 	fn append_entry(
 		patient: &AccountId,
 		provider: &AccountId,
@@ -95,7 +99,7 @@ struct Actors<T: Config> {
 /// epoch 0.
 fn actors<T: Config>() -> Actors<T> {
 	let doctor: T::AccountId = account("doctor", 0, 0);
-	let provider: T::AccountId = account("provider", 0, 0);
+	let provider = T::BenchmarkHelper::provider_account();
 	let patient: T::AccountId = account("patient", 0, 0);
 	let hospital = T::BenchmarkHelper::register_hospital(14);
 	let (max_attributes, max_len) = T::BenchmarkHelper::max_attributes();

@@ -340,6 +340,10 @@ impl crate::BenchmarkHelper<u64> for MockRegistry {
 		with(|s| s.doctors.insert(*doctor, Doctor { hospital, title, attributes, revoked: false }));
 	}
 
+	fn provider_account() -> u64 {
+		frame_benchmarking::account("provider", 0, 0)
+	}
+
 	fn register_provider(provider: &u64) {
 		register_provider(*provider)
 	}

@@ -8,6 +8,7 @@
 use super::*;
 use crate::BenchmarkHelper;
 use alloc::{string::String, vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::RawOrigin;
@@ -25,7 +26,7 @@ fn actors<T: Config>() -> Actors<T> {
 	let service: T::AccountId = account("record-service", 0, 0);
 	let other: T::AccountId = account("record-service", 1, 0);
 	let patient: T::AccountId = account("patient", 0, 0);
-	let provider: T::AccountId = account("provider", 0, 0);
+	let provider = T::BenchmarkHelper::provider_account(0);
 	T::BenchmarkHelper::register_record_service(&service);
 	let operator = T::BenchmarkHelper::register_record_service(&other);
 	T::BenchmarkHelper::register_patient(&patient);
@@ -100,16 +101,18 @@ fn worst_policy<T: Config>() -> Result<BoundedVec<u8, T::MaxPolicyLen>, Benchmar
 }
 
 fn record<T: Config>(
+	patient: &T::AccountId,
 	provider: &T::AccountId,
 	policy: &BoundedVec<u8, T::MaxPolicyLen>,
 	supersedes: Option<Seq>,
 ) -> NewEntry<T> {
-	record_with_bytes::<T>(provider, policy, u32::MAX, supersedes)
+	record_with_bytes::<T>(patient, provider, policy, u32::MAX, supersedes)
 }
 
 /// A record under `policy` whose locator and description (filled in that order) hold `bytes`
-/// bytes in all, as far as their bounds allow.
+/// bytes in all, as far as their bounds allow, with `provider`'s receipt for `patient`.
 fn record_with_bytes<T: Config>(
+	patient: &T::AccountId,
 	provider: &T::AccountId,
 	policy: &BoundedVec<u8, T::MaxPolicyLen>,
 	bytes: u32,
@@ -117,7 +120,7 @@ fn record_with_bytes<T: Config>(
 ) -> NewEntry<T> {
 	let locator = bytes.min(T::MaxLocatorLen::get());
 	let description = bytes.saturating_sub(locator).min(T::MaxDescriptionLen::get());
-	NewEntry {
+	let mut record = NewEntry {
 		provider: provider.clone(),
 		locator: filled(locator, b'l'),
 		ciphertext_hash: [2; 32],
@@ -127,7 +130,11 @@ fn record_with_bytes<T: Config>(
 		policy: policy.clone(),
 		description: filled(description, b'd'),
 		supersedes,
-	}
+		receipt: T::BenchmarkHelper::sign_receipt(provider, &[]),
+	};
+	let statement = Pallet::<T>::receipt_statement(patient, &record).encode();
+	record.receipt = T::BenchmarkHelper::sign_receipt(provider, &statement);
+	record
 }
 
 /// Appends one worst-case entry by `service` to `patient`'s chain, then pretends the chain and
@@ -143,7 +150,7 @@ fn entry_in_full_index<T: Config>(
 	Pallet::<T>::append_record(
 		RawOrigin::Signed(service.clone()).into(),
 		patient.clone(),
-		record::<T>(provider, policy, None),
+		record::<T>(patient, provider, policy, None),
 	)
 	.map_err(|_| BenchmarkError::Stop("append failed"))?;
 	let hosted = hosted.max(1);
@@ -188,10 +195,11 @@ mod benchmarks {
 	use super::*;
 
 	/// `n` records for `n` different patients (so every per-patient item is read and written
-	/// once per record), each for its own provider, each under the worst policy and amending the patient's first entry
-	/// (as large, same hospital), into hosted indexes one short of full (the longest to decode
-	/// and encode), with `b` bytes of locators and descriptions spread over the batch. The
-	/// policy's cost is per record, so it is in every record rather than in `b`.
+	/// once per record), each for its own provider (whose receipt signature is verified), each
+	/// under the worst policy and amending the patient's first entry (as large, same hospital),
+	/// into hosted indexes one short of full (the longest to decode and encode), with `b` bytes
+	/// of locators and descriptions spread over the batch. The policy's cost is per record, so
+	/// it is in every record rather than in `b`.
 	#[benchmark]
 	fn append_records(
 		n: Linear<1, { T::MaxBatch::get() }>,
@@ -209,10 +217,11 @@ mod benchmarks {
 			T::BenchmarkHelper::register_patient(&patient);
 			// A provider per record, so that every record's provider lookup is a storage read
 			// of its own (one provider for the batch would be read once and then cached).
-			let provider: T::AccountId = account("batch-provider", i, 0);
+			let provider = T::BenchmarkHelper::provider_account(i.saturating_add(1));
 			T::BenchmarkHelper::register_provider(&provider, Some(operator));
 			entry_in_full_index::<T>(&service, &patient, &provider, &policy, room)?;
-			batch.push((patient, record_with_bytes::<T>(&provider, &policy, per_record, Some(0))));
+			let record = record_with_bytes::<T>(&patient, &provider, &policy, per_record, Some(0));
+			batch.push((patient, record));
 		}
 		let batch: BoundedVec<_, T::MaxBatch> = BoundedVec::truncate_from(batch);
 		#[extrinsic_call]
@@ -248,7 +257,7 @@ mod benchmarks {
 		Pallet::<T>::append_record(
 			RawOrigin::Signed(service).into(),
 			patient.clone(),
-			record::<T>(&provider, &policy, None),
+			record::<T>(&patient, &provider, &policy, None),
 		)
 		.map_err(|_| BenchmarkError::Stop("append failed"))?;
 		let from = long_chain_tail::<T>(&patient, n)?;

@@ -77,12 +77,16 @@ pub mod weights;
 /// What the benchmarks need of the registry, which this pallet does not depend on: the
 /// runtime implements it with the registry pallet, the mock with its test directory.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
+pub trait BenchmarkHelper<AccountId, ProviderSignature> {
 	/// Registers an active hospital whose record service is `service` (PDP key version 0);
 	/// returns the hospital's id.
 	fn register_record_service(service: &AccountId) -> medchain_primitives::HospitalId;
 	/// Registers `provider` as an active storage provider operated by `operator`.
 	fn register_provider(provider: &AccountId, operator: Option<medchain_primitives::HospitalId>);
+	/// The account of a storage provider whose key the benchmarks hold, one per `index`.
+	fn provider_account(index: u32) -> AccountId;
+	/// `provider`'s signature over `statement` (a provider from [`Self::provider_account`]).
+	fn sign_receipt(provider: &AccountId, statement: &[u8]) -> ProviderSignature;
 	/// Registers `patient` as an active patient.
 	fn register_patient(patient: &AccountId);
 	/// Puts `attribute` on the registrar's allowlist, if it is not there yet.
@@ -142,9 +146,10 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use medchain_crypto::abe::Policy;
 	use medchain_primitives::{
-		AttributeRegistry, HospitalId, HospitalRegistry, PatientRegistry, ProviderRegistry,
-		RecordServiceInfo, FORMAT_V1,
+		AttributeRegistry, BundleDigest, HospitalId, HospitalRegistry, PatientRegistry,
+		ProviderRegistry, ReceiptStatement, RecordServiceInfo, FORMAT_V1,
 	};
+	use sp_runtime::traits::{IdentifyAccount, Verify};
 
 	/// The in-code storage version: 1 since entries carry their format and PDP key version
 	/// (the chain has not launched, so no migration from 0 exists).
@@ -173,6 +178,14 @@ pub mod pallet {
 		/// policy may name only attributes on it.
 		type Attributes: AttributeRegistry;
 
+		/// A storage provider's signature on its receipt for a record bundle (a
+		/// [`medchain_primitives::ReceiptStatement`]), which every appended entry carries: the
+		/// runtime's `MultiSignature`.
+		type ProviderSignature: Verify<Signer = Self::ProviderPublic> + Parameter + MaxEncodedLen;
+
+		/// The key behind a [`Config::ProviderSignature`]: the provider's account.
+		type ProviderPublic: IdentifyAccount<AccountId = Self::AccountId>;
+
 		/// Maximum length of a provider locator, in bytes.
 		#[pallet::constant]
 		type MaxLocatorLen: Get<u32>;
@@ -200,7 +213,7 @@ pub mod pallet {
 
 		/// Registers the actors the benchmarks need.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId>;
+		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId, Self::ProviderSignature>;
 	}
 
 	/// Length and head hash of each patient's chain; absent for a patient without entries.
@@ -279,6 +292,10 @@ pub mod pallet {
 		/// The record's PDP parameters are not the ones derived from its ciphertext hash, size
 		/// and sectors (file name, block count).
 		PdpFileMismatch,
+		/// The record's receipt is not its provider's signature over the receipt statement
+		/// for this patient, locator, ciphertext hash, size and PDP parameters: the provider
+		/// never acknowledged holding the bundle.
+		BadReceipt,
 		/// The record's policy is not UTF-8 text the policy parser accepts.
 		MalformedPolicy,
 		/// The record's policy names an attribute that is neither derived by the chain nor on
@@ -449,6 +466,7 @@ pub mod pallet {
 				Error::<T>::StalePdpKey
 			);
 			ensure!(Self::pdp_file_is_derived(&record), Error::<T>::PdpFileMismatch);
+			ensure!(Self::receipt_is_valid(&patient, &record), Error::<T>::BadReceipt);
 			Self::ensure_known_policy(&record.policy)?;
 			let ChainState { length: seq, head: prev_hash } = Self::chain_state(&patient);
 			if let Some(superseded) = record.supersedes {
@@ -519,6 +537,36 @@ pub mod pallet {
 			let file = &record.pdp_file;
 			PdpFile::derived(&record.ciphertext_hash, record.size, file.sectors, file.key_version)
 				.as_ref() == Some(file)
+		}
+
+		/// The receipt statement the provider of `record` signs for `patient`'s bundle on this
+		/// chain: what [`NewEntry::receipt`] must be a signature over.
+		pub fn receipt_statement(
+			patient: &T::AccountId,
+			record: &NewEntry<T>,
+		) -> ReceiptStatement<T::AccountId> {
+			let mut genesis_hash = [0u8; 32];
+			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+			let bytes = genesis.as_ref();
+			let len = bytes.len().min(32);
+			genesis_hash[..len].copy_from_slice(&bytes[..len]);
+			ReceiptStatement::new(
+				genesis_hash,
+				record.provider.clone(),
+				BundleDigest {
+					patient: patient.clone(),
+					locator: record.locator.to_vec(),
+					ciphertext_hash: record.ciphertext_hash,
+					size: record.size,
+					pdp_params_hash: record.pdp_file.params_hash,
+				},
+			)
+		}
+
+		/// Whether `record` carries its provider's signature over the receipt statement.
+		pub fn receipt_is_valid(patient: &T::AccountId, record: &NewEntry<T>) -> bool {
+			let statement = Self::receipt_statement(patient, record).encode();
+			record.receipt.verify(&statement[..], &record.provider)
 		}
 
 		/// The hash an empty chain starts from: distinct per patient, so entries cannot be

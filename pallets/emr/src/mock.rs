@@ -5,13 +5,19 @@
 use core::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
 use medchain_primitives::{
 	AttributeRegistry, HospitalId, HospitalRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo,
 	ProviderRegistry, RecordServiceInfo,
 };
-use sp_runtime::BuildStorage;
+use scale_info::TypeInfo;
+use sp_runtime::{
+	testing::UintAuthorityId,
+	traits::{Lazy, Verify},
+	BuildStorage,
+};
 
 use crate as pallet_emr;
 
@@ -36,6 +42,31 @@ parameter_types! {
 	// A batch must fit a provider's hosted index after one existing entry (benchmark setup).
 	pub const MaxBatch: u32 = 3;
 	pub const MaxHostedPerProvider: u32 = 4;
+}
+
+/// A provider's receipt in the mock: who signed, and the BLAKE2b-256 of what. It verifies
+/// for that signer and a statement of that hash only, so a test sees the pallet check both
+/// (the runtime's `MultiSignature` is the real thing, tested in the runtime and the e2e test).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct MockReceipt {
+	pub signer: u64,
+	pub statement_hash: [u8; 32],
+}
+
+impl MockReceipt {
+	/// `signer`'s receipt over `statement`.
+	pub fn sign(signer: u64, statement: &[u8]) -> Self {
+		Self { signer, statement_hash: sp_io::hashing::blake2_256(statement) }
+	}
+}
+
+impl Verify for MockReceipt {
+	type Signer = UintAuthorityId;
+	fn verify<L: Lazy<[u8]>>(&self, mut msg: L, signer: &u64) -> bool {
+		self.signer == *signer && self.statement_hash == sp_io::hashing::blake2_256(msg.get())
+	}
 }
 
 /// A hospital of the test directory.
@@ -162,12 +193,18 @@ impl PatientRegistry<u64> for Directory {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<u64> for Directory {
+impl crate::BenchmarkHelper<u64, MockReceipt> for Directory {
 	fn register_record_service(service: &u64) -> HospitalId {
 		Directory::add_hospital(*service, Vec::new())
 	}
 	fn register_provider(provider: &u64, operator: Option<HospitalId>) {
 		Directory::add_provider(*provider, operator);
+	}
+	fn provider_account(index: u32) -> u64 {
+		1_000_000 + u64::from(index)
+	}
+	fn sign_receipt(provider: &u64, statement: &[u8]) -> MockReceipt {
+		MockReceipt::sign(*provider, statement)
 	}
 	fn register_patient(patient: &u64) {
 		Directory::add_patient(*patient);
@@ -186,6 +223,8 @@ impl pallet_emr::Config for Test {
 	type Providers = Directory;
 	type Patients = Directory;
 	type Attributes = Directory;
+	type ProviderSignature = MockReceipt;
+	type ProviderPublic = UintAuthorityId;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;

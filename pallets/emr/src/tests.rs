@@ -1,5 +1,6 @@
 //! Unit tests of the EMR index chain on the mock runtime.
 
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok, BoundedVec};
 use medchain_primitives::PdpKeyVersion;
 use sp_runtime::DispatchError;
@@ -26,23 +27,44 @@ fn setup() {
 	Directory::add_provider(OWN_PROVIDER, Some(0));
 }
 
+/// A record of `PATIENT` at `provider`, with the provider's receipt.
 fn record(provider: u64, tag: u8) -> NewEntry<Test> {
-	NewEntry {
-		provider,
-		locator: BoundedVec::truncate_from(vec![b'o', tag]),
-		ciphertext_hash: [tag; 32],
-		size: 1_400_000,
-		pdp_file: PdpFile::derived(&[tag; 32], 1_400_000, 32, 0).unwrap(),
-		shve_commitment: [tag.wrapping_add(1); 32],
-		policy: BoundedVec::truncate_from(b"(grade>=10 and title>=2)".to_vec()),
-		description: BoundedVec::truncate_from(b"outpatient record".to_vec()),
-		supersedes: None,
-	}
+	record_for(PATIENT, provider, tag)
+}
+
+/// A record of `patient` at `provider`, with the provider's receipt for that patient.
+fn record_for(patient: u64, provider: u64, tag: u8) -> NewEntry<Test> {
+	receipted(
+		patient,
+		NewEntry {
+			provider,
+			locator: BoundedVec::truncate_from(vec![b'o', tag]),
+			ciphertext_hash: [tag; 32],
+			size: 1_400_000,
+			pdp_file: PdpFile::derived(&[tag; 32], 1_400_000, 32, 0).unwrap(),
+			shve_commitment: [tag.wrapping_add(1); 32],
+			policy: BoundedVec::truncate_from(b"(grade>=10 and title>=2)".to_vec()),
+			description: BoundedVec::truncate_from(b"outpatient record".to_vec()),
+			supersedes: None,
+			receipt: MockReceipt::sign(provider, &[]),
+		},
+	)
+}
+
+/// `entry` with its provider's receipt for `patient` over what it now says.
+fn receipted(patient: u64, mut entry: NewEntry<Test>) -> NewEntry<Test> {
+	let statement = Emr::receipt_statement(&patient, &entry).encode();
+	entry.receipt = MockReceipt::sign(entry.provider, &statement);
+	entry
 }
 
 fn append(patient: u64, tag: u8) -> Seq {
 	let seq = Emr::chain_length(&patient);
-	assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), patient, record(PROVIDER, tag)));
+	assert_ok!(Emr::append_record(
+		RuntimeOrigin::signed(SERVICE),
+		patient,
+		record_for(patient, PROVIDER, tag)
+	));
 	seq
 }
 
@@ -278,7 +300,8 @@ fn erasure_is_logged_and_keeps_the_chain_verifiable() {
 fn batches_are_all_or_nothing() {
 	new_test_ext().execute_with(|| {
 		setup();
-		let good = vec![(PATIENT, record(PROVIDER, 1)), (PATIENT_2, record(PROVIDER, 2))];
+		let good =
+			vec![(PATIENT, record(PROVIDER, 1)), (PATIENT_2, record_for(PATIENT_2, PROVIDER, 2))];
 		assert_ok!(Emr::append_records(
 			RuntimeOrigin::signed(SERVICE),
 			BoundedVec::truncate_from(good)
@@ -356,7 +379,11 @@ fn tag_and_append(
 	entry.ciphertext_hash = ciphertext_hash;
 	entry.size = size;
 	entry.pdp_file = PdpFile::of_params(&params, key_version);
-	assert_ok!(Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry));
+	assert_ok!(Emr::append_record(
+		RuntimeOrigin::signed(SERVICE),
+		PATIENT,
+		receipted(PATIENT, entry)
+	));
 	Tagged { params, ciphertext, tags }
 }
 
@@ -502,7 +529,9 @@ fn the_index_tells_other_pallets_what_they_may_know() {
 
 /// One entry with every field fixed, its SCALE encoding and hash pinned: a change of the
 /// entry's layout or of how it is hashed fails here before it breaks `verify_chain` of stored
-/// chains. A deliberate change adds a format (`FORMAT_V2`) and keeps this one verifying.
+/// chains. A deliberate change adds a format (`FORMAT_V2`) and keeps this one verifying; until
+/// the chain launches (storage version 1) the layout may still change here instead, as it did
+/// when entries gained their provider's receipt.
 #[test]
 fn the_entry_format_is_pinned() {
 	use codec::Encode;
@@ -533,9 +562,9 @@ fn the_entry_format_is_pinned() {
 
 /// BLAKE2b-256 of the pinned entry's SCALE encoding (what `Entries` stores).
 const PINNED_ENCODING_HASH: &str =
-	"740e61a97ed0ac39f9b655937b768b3c5924e50cab81b9e27cc8a641c328f3c1";
+	"95ca5c9c9f339f5ac9c33aaf4850fa22d8855ad71e4d4f11c0ca3ada01f292de";
 /// The pinned entry's chain hash.
-const PINNED_ENTRY_HASH: &str = "60c2a1e72d0195ceca0df0a8998176742b1438e242a133005f196baa45a006c0";
+const PINNED_ENTRY_HASH: &str = "e6a90a2b97eac6ef3e067f10c5408d33c2a177924081c698b9fa450af6143b1c";
 /// The genesis hash of `PATIENT`'s EMR chain.
 const PINNED_GENESIS_HASH: &str =
 	"817f0164b34a3cf0b81a37fb5e302ee345b38df56afa35b099ff3c1c4847ae4e";
@@ -617,7 +646,10 @@ fn policies_name_only_derived_or_allowlisted_attributes() {
 		let mut amendment = with_policy(2, b"dept:3");
 		amendment.supersedes = Some(0);
 		assert_noop!(append(amendment), Error::<Test>::PolicyNamesUnknownAttribute);
-		let batch = vec![(PATIENT, record(PROVIDER, 3)), (PATIENT_2, with_policy(4, b"dept:3"))];
+		let batch = vec![
+			(PATIENT, record(PROVIDER, 3)),
+			(PATIENT_2, receipted(PATIENT_2, with_policy(4, b"dept:3"))),
+		];
 		assert_noop!(
 			Emr::append_records(RuntimeOrigin::signed(SERVICE), BoundedVec::truncate_from(batch)),
 			Error::<Test>::PolicyNamesUnknownAttribute
@@ -747,5 +779,40 @@ fn try_state_finds_an_erased_entry_still_hosted() {
 		// Out of order is caught too.
 		HostedBy::<Test>::insert(PATIENT, PROVIDER, BoundedVec::truncate_from(vec![1, 1]));
 		assert!(Emr::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn an_entry_needs_its_providers_receipt_for_this_patient_and_bundle() {
+	new_test_ext().execute_with(|| {
+		setup();
+		let append = |entry: NewEntry<Test>| {
+			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry)
+		};
+		// Signed by someone else than the entry's provider: a record service cannot receipt
+		// its own upload.
+		let mut forged = record(PROVIDER, 1);
+		forged.receipt =
+			MockReceipt::sign(SERVICE, &Emr::receipt_statement(&PATIENT, &forged).encode());
+		assert_noop!(append(forged), Error::<Test>::BadReceipt);
+		// The provider's receipt for another patient's bundle.
+		assert_noop!(append(record_for(PATIENT_2, PROVIDER, 1)), Error::<Test>::BadReceipt);
+		// A receipt for another locator, ciphertext or size than the entry names.
+		let mut moved = record(PROVIDER, 1);
+		moved.locator = BoundedVec::truncate_from(b"elsewhere".to_vec());
+		assert_noop!(append(moved), Error::<Test>::BadReceipt);
+		let mut resized = record(PROVIDER, 1);
+		resized.size += 1;
+		resized.pdp_file = PdpFile::derived(&resized.ciphertext_hash, resized.size, 32, 0).unwrap();
+		assert_noop!(append(resized), Error::<Test>::BadReceipt);
+		// A receipt from another provider than the entry names.
+		Directory::add_provider(32, Some(1));
+		let mut swapped = record(PROVIDER, 1);
+		swapped.provider = 32;
+		assert_noop!(append(swapped), Error::<Test>::BadReceipt);
+		assert_eq!(Emr::chain_length(&PATIENT), 0);
+		assert_ok!(append(record(PROVIDER, 1)));
+		assert_eq!(Entries::<Test>::get(PATIENT, 0).unwrap().record.receipt.signer, PROVIDER);
+		check_invariants();
 	});
 }

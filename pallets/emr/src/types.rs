@@ -109,6 +109,10 @@ pub struct NewEntry<T: Config> {
 	pub description: BoundedVec<u8, T::MaxDescriptionLen>,
 	/// The entry this one amends, if it is an amendment.
 	pub supersedes: Option<Seq>,
+	/// The provider's signature over its receipt for this bundle
+	/// ([`Pallet::receipt_statement`]): it holds the bundle complete and checked every PDP
+	/// tag. Entries are audited on the strength of it.
+	pub receipt: T::ProviderSignature,
 }
 
 impl<T: Config> NewEntry<T> {

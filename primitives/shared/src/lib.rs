@@ -15,6 +15,8 @@
 //!   [`OnRevoked`], the hook through which later pallets learn of revocations.
 //! - [`emr`]: what other pallets may know of an EMR entry ([`EntryInfo`]) and the entries a
 //!   provider hosts for a patient ([`EmrIndex`]).
+//! - [`storage`]: the statements a record service signs to upload a bundle and a storage
+//!   provider signs as its receipt ([`UploadStatement`], [`ReceiptStatement`]).
 //! - [`chain`]: the one hash-chain helper of the EMR chain, the access chain and the audit log
 //!   ([`HashChain`], [`ChainVerification`]).
 //! - [`Seq`], [`Hash32`], [`HospitalId`], [`PdpKeyVersion`], [`DepartmentSet`].
@@ -26,10 +28,12 @@ extern crate alloc;
 pub mod actors;
 pub mod chain;
 pub mod emr;
+pub mod storage;
 
 pub use actors::*;
 pub use chain::{ChainLink, ChainPage, ChainVerification, HashChain, FORMAT_V1};
 pub use emr::{EmrIndex, EntryInfo, PossessionCheck};
+pub use storage::{BundleDigest, ReceiptStatement, UploadStatement};
 
 /// Position of a record in its chain (EMR entries, access records), from 0.
 pub type Seq = u32;

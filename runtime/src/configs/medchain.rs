@@ -120,6 +120,9 @@ impl pallet_medchain_emr::Config for Runtime {
 	type Patients = Registry;
 	/// Record policies name only derived attributes and the registrar's allowlist.
 	type Attributes = Registry;
+	/// Providers sign their receipts with their account key.
+	type ProviderSignature = crate::Signature;
+	type ProviderPublic = <crate::Signature as sp_runtime::traits::Verify>::Signer;
 	type MaxLocatorLen = MaxLocatorLen;
 	type MaxPolicyLen = MaxPolicyLen;
 	type MaxDescriptionLen = MaxDescriptionLen;

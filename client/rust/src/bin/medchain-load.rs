@@ -79,7 +79,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let registrar = sr25519::Pair::from_string("//Alice", None).expect("dev key");
 	let services: Vec<sr25519::Pair> =
 		(0..args.services.max(1)).map(|i| derive(&format!("record-service//{i}"))).collect();
-	let provider: AccountId = derive("provider").public().into();
+	let provider_key = derive("provider");
+	let provider: AccountId = provider_key.public().into();
 	let patients: Vec<AccountId> =
 		(0..args.patients).map(|i| derive(&format!("patient//{i}")).public().into()).collect();
 
@@ -139,12 +140,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	}
 	println!("prepared {} distinct records in {:.1?}", pool.len(), started.elapsed());
 
+	// Every entry carries the provider's receipt for its patient (the runtime verifies each).
+	let genesis = chain.genesis_hash().0;
 	let entries: Vec<_> = (0..args.records)
 		.map(|i| {
-			(
-				patients[(i % args.patients) as usize].clone(),
-				pool[(i % args.distinct) as usize].clone(),
-			)
+			let patient = patients[(i % args.patients) as usize].clone();
+			let entry = pool[(i % args.distinct) as usize].clone();
+			let entry =
+				medchain_client::storage::receipted(entry, &patient, &provider_key, genesis);
+			(patient, entry)
 		})
 		.collect();
 	// Batches go round-robin to the record services, each of which submits its own share with

@@ -60,7 +60,7 @@ pub use proof::{
 	verify_with_challenge,
 };
 #[cfg(feature = "std")]
-pub use receipt::{verify_tags, verify_tags_prepared};
+pub use receipt::{verify_tags, verify_tags_prepared, TagCheck};
 
 #[cfg(all(test, feature = "std"))]
 mod s1_baseline;

@@ -22,12 +22,14 @@ use super::types::{PdpFileParams, PdpPublicKey, SECTOR_BYTES};
 use crate::hash_to_curve::{hash_to_g1_blst, PDP_DST};
 use blst::blst_p1;
 use rand_core::{CryptoRng, RngCore, SeedableRng};
+use core::ops::Deref;
 use rayon::prelude::*;
 
 /// Blocks per parallel chunk (one MSM pair each).
 const CHUNK: usize = 256;
 
-/// Per-chunk partial sums: `Σ rho_i sigma_i`, `Σ rho_i H_i`, `Σ rho_i m_ij` (normal form).
+/// Per-chunk partial sums: `Σ rho_i sigma_i`, `Σ rho_i H_i`, `Σ rho_i m_ij` (normal form), over
+/// the blocks `first..first + tags.len()` whose bytes start `data`.
 fn chunk_sums(
 	params: &PdpFileParams,
 	data: &[u8],
@@ -56,7 +58,7 @@ fn chunk_sums(
 		sig.push(bls::p1_decompress(tag)?);
 		hs.push(hash_to_g1_blst(&block_message(&params.name, i as u32), PDP_DST));
 		let r = bls::fr_mont_from_le(&rho);
-		for (j, sector) in block_of(data, i, bsize).chunks(SECTOR_BYTES).take(s).enumerate() {
+		for (j, sector) in block_of(data, k, bsize).chunks(SECTOR_BYTES).take(s).enumerate() {
 			mu[j] = bls::fr_add(&mu[j], &bls::fr_mul(&bls::fr_raw(sector), &r));
 		}
 		rhos.extend_from_slice(&rho);
@@ -75,37 +77,16 @@ pub fn verify_tags_prepared<R: RngCore + CryptoRng>(
 	tags: &[[u8; 48]],
 	rng: &mut R,
 ) -> bool {
-	let s = params.sectors as usize;
-	if s == 0
-		|| s > key.sectors()
-		|| params.blocks as u64 != block_count(data.len() as u64, params.sectors)
+	if params.blocks as u64 != block_count(data.len() as u64, params.sectors)
 		|| tags.len() != params.blocks as usize
 	{
 		return false;
 	}
-	let mut seed = [0u8; 32];
-	rng.fill_bytes(&mut seed);
-	let parts: Option<Vec<_>> = tags
-		.par_chunks(CHUNK)
-		.enumerate()
-		.map(|(c, t)| chunk_sums(params, data, t, c * CHUNK, &seed, c as u64))
-		.collect();
-	let Some(parts) = parts else {
+	let Some(mut check) = TagCheck::new(key, params.clone(), rng) else {
 		return false;
 	};
-	let mut sig = blst_p1::default();
-	let mut h = blst_p1::default();
-	let mut mu = vec![Fr::default(); s];
-	for (ps, ph, pm) in &parts {
-		sig = bls::p1_add(&sig, ps);
-		h = bls::p1_add(&h, ph);
-		for (a, b) in mu.iter_mut().zip(pm) {
-			*a = bls::fr_add(a, b);
-		}
-	}
-	let mus: Vec<u8> = mu.iter().flat_map(bls::raw_to_le).collect();
-	let x = bls::p1_add(&h, &bls::msm(&key.u[..s], &mus, 32, 255));
-	bls::pairing_eq(&bls::p1_to_affine(&sig), &bls::p1_to_affine(&x), &key.v)
+	check.absorb(data, tags);
+	check.finish()
 }
 
 /// [`verify_tags_prepared`] under the owner's public key (prepared through the cache): the
@@ -118,4 +99,114 @@ pub fn verify_tags<R: RngCore + CryptoRng>(
 	rng: &mut R,
 ) -> bool {
 	prepared_key(pk).is_some_and(|key| verify_tags_prepared(&key, params, data, tags, rng))
+}
+
+/// The receipt check over a file that arrives in pieces (a streamed upload): the same batched
+/// equation as [`verify_tags_prepared`], its sums accumulated piece by piece, so neither the
+/// file nor its tags need be held whole. `absorb` the blocks in order, then `finish`.
+pub struct TagCheck<K> {
+	key: K,
+	params: PdpFileParams,
+	seed: [u8; 32],
+	/// Blocks absorbed so far.
+	blocks: usize,
+	/// Bytes absorbed so far.
+	bytes: u64,
+	/// Chunks summed so far: each draws its coefficients from its own ChaCha stream.
+	chunks: u64,
+	/// Whether a piece ended inside a block (only the file's last piece may).
+	ended_short: bool,
+	failed: bool,
+	sig: blst_p1,
+	h: blst_p1,
+	mu: Vec<Fr>,
+}
+
+impl<K: Deref<Target = PreparedPdpKey>> TagCheck<K> {
+	/// A check of the file `params` describes under `key`; `None` if `key` has fewer sectors
+	/// than the file's blocks (or the file claims none). `rng` draws the batch coefficients and
+	/// must be the provider's own CSPRNG.
+	pub fn new<R: RngCore + CryptoRng>(key: K, params: PdpFileParams, rng: &mut R) -> Option<Self> {
+		let s = params.sectors as usize;
+		if s == 0 || s > key.sectors() {
+			return None;
+		}
+		let mut seed = [0u8; 32];
+		rng.fill_bytes(&mut seed);
+		Some(Self {
+			key,
+			params,
+			seed,
+			blocks: 0,
+			bytes: 0,
+			chunks: 0,
+			ended_short: false,
+			failed: false,
+			sig: blst_p1::default(),
+			h: blst_p1::default(),
+			mu: vec![Fr::default(); s],
+		})
+	}
+
+	/// The bytes of a block of this file.
+	pub fn block_size(&self) -> usize {
+		self.params.sectors as usize * SECTOR_BYTES
+	}
+
+	/// Absorbs the next `tags.len()` blocks of the file: `data` holds exactly their bytes
+	/// (whole blocks; only the file's last block may be shorter). Tags beyond the file's block
+	/// count, a short block before the end or an undecodable tag fail the check.
+	pub fn absorb(&mut self, data: &[u8], tags: &[[u8; 48]]) {
+		let bsize = self.block_size();
+		let whole = tags.len().saturating_mul(bsize);
+		if self.failed || tags.is_empty() {
+			return;
+		}
+		// Whole blocks, the last one possibly short but not empty (unless the file is).
+		let fits = data.len() <= whole
+			&& (data.len() + bsize > whole || (data.is_empty() && tags.len() == 1));
+		if self.ended_short || !fits || self.blocks + tags.len() > self.params.blocks as usize {
+			self.failed = true;
+			return;
+		}
+		self.ended_short = data.len() < whole;
+		let (params, seed, first, chunks) = (&self.params, &self.seed, self.blocks, self.chunks);
+		let parts: Option<Vec<_>> = tags
+			.par_chunks(CHUNK)
+			.enumerate()
+			.map(|(c, t)| {
+				let start = (c * CHUNK * bsize).min(data.len());
+				chunk_sums(params, &data[start..], t, first + c * CHUNK, seed, chunks + c as u64)
+			})
+			.collect();
+		let Some(parts) = parts else {
+			self.failed = true;
+			return;
+		};
+		for (ps, ph, pm) in &parts {
+			self.sig = bls::p1_add(&self.sig, ps);
+			self.h = bls::p1_add(&self.h, ph);
+			for (a, b) in self.mu.iter_mut().zip(pm) {
+				*a = bls::fr_add(a, b);
+			}
+		}
+		self.blocks += tags.len();
+		self.bytes = self.bytes.saturating_add(data.len() as u64);
+		self.chunks += parts.len() as u64;
+	}
+
+	/// `true` iff every block of the file was absorbed and all its tags are the owner's tags
+	/// of these blocks (up to 2^-128).
+	pub fn finish(self) -> bool {
+		let s = self.params.sectors as usize;
+		if self.failed
+			|| self.blocks != self.params.blocks as usize
+			|| block_count(self.bytes, self.params.sectors) != self.params.blocks as u64
+		{
+			return false;
+		}
+		let mus: Vec<u8> = self.mu.iter().flat_map(bls::raw_to_le).collect();
+		let x = bls::p1_add(&self.h, &bls::msm(&self.key.u[..s], &mus, 32, 255));
+		bls::pairing_eq(&bls::p1_to_affine(&self.sig), &bls::p1_to_affine(&x), &self.key.v)
+	}
 }

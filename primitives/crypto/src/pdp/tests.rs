@@ -547,3 +547,54 @@ fn receipt_check_accepts_the_owners_tags_only() {
 	// The right tags still pass afterwards (nothing cached wrongly).
 	assert!(verify_tags(&pk, &params, &d, &tags, &mut r));
 }
+
+/// The receipt check over `d` fed in pieces of `piece` blocks (the streamed upload's way).
+fn check_in_pieces(
+	pk: &PdpPublicKey,
+	params: &PdpFileParams,
+	d: &[u8],
+	tags: &[[u8; 48]],
+	piece: usize,
+) -> bool {
+	let key = prepared_key(pk).unwrap();
+	let mut check = TagCheck::new(key, params.clone(), &mut rng()).unwrap();
+	let bsize = check.block_size();
+	for (i, t) in tags.chunks(piece).enumerate() {
+		let start = (i * piece * bsize).min(d.len());
+		let end = ((i * piece + t.len()) * bsize).min(d.len());
+		check.absorb(&d[start..end], t);
+	}
+	check.finish()
+}
+
+#[test]
+fn the_streamed_receipt_check_agrees_with_the_whole_file_check() {
+	let mut r = rng();
+	let sk = PdpSecretKey::generate(8, &mut r).unwrap();
+	let pk = sk.public_key();
+	let d = data(8 * 31 * 600 + 17, 32);
+	let params = file_params(b"stream", d.len() as u64, 8).unwrap();
+	let tags = sk.tag_file(&params, &d).unwrap();
+	// Pieces smaller than, equal to and larger than a parallel chunk, and not dividing it.
+	for piece in [1, 7, 256, 300, 601, 5000] {
+		assert!(check_in_pieces(&pk, &params, &d, &tags, piece), "pieces of {piece} refused");
+	}
+	let mut swapped = tags.clone();
+	swapped.swap(299, 300);
+	assert!(!check_in_pieces(&pk, &params, &d, &swapped, 300), "tags swapped across pieces");
+	let mut changed = d.clone();
+	changed[8 * 31 * 450] ^= 1;
+	assert!(!check_in_pieces(&pk, &params, &changed, &tags, 100));
+	// Fewer blocks than the file has, or more.
+	assert!(!check_in_pieces(&pk, &params, &d, &tags[..599], 100));
+	let mut more = tags.clone();
+	more.push(tags[0]);
+	assert!(!check_in_pieces(&pk, &params, &d, &more, 100));
+	// A short block before the end: the pieces no longer line up with the blocks.
+	let key = prepared_key(&pk).unwrap();
+	let mut check = TagCheck::new(key, params.clone(), &mut r).unwrap();
+	let bsize = check.block_size();
+	check.absorb(&d[..10 * bsize - 1], &tags[..10]);
+	check.absorb(&d[10 * bsize - 1..], &tags[10..]);
+	assert!(!check.finish());
+}

@@ -58,7 +58,31 @@ fn hospital(service: &AccountId, grade: u8) -> HospitalId {
 	id
 }
 
-impl pallet_medchain_emr::BenchmarkHelper<AccountId> for Registrar {
+/// The key type under which the benchmarks' storage providers keep their account keys in the
+/// benchmark CLI's keystore (it is never a session key).
+const PROVIDER_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"mdpv");
+
+/// The sr25519 key, in the keystore, of benchmark provider `index`.
+fn provider_key(index: u32) -> sp_core::sr25519::Public {
+	sp_io::crypto::sr25519_generate(
+		PROVIDER_KEY_TYPE,
+		Some(alloc::format!("//medchain-benchmark-provider-{index}").into_bytes()),
+	)
+}
+
+/// `provider`'s receipt signature over `statement`; an empty signature (which the EMR pallet
+/// refuses, failing the benchmark's own checks) if the keystore does not hold its key.
+fn sign_receipt(provider: &AccountId, statement: &[u8]) -> crate::Signature {
+	let public = sp_core::sr25519::Public::from_raw(*provider.as_ref());
+	let signature = sp_io::crypto::sr25519_sign(PROVIDER_KEY_TYPE, &public, statement)
+		.unwrap_or_else(|| {
+			frame_support::defensive!("the keystore holds no key of this benchmark provider");
+			sp_core::sr25519::Signature::from_raw([0; 64])
+		});
+	signature.into()
+}
+
+impl pallet_medchain_emr::BenchmarkHelper<AccountId, crate::Signature> for Registrar {
 	fn register_record_service(service: &AccountId) -> HospitalId {
 		hospital(service, 10)
 	}
@@ -68,6 +92,14 @@ impl pallet_medchain_emr::BenchmarkHelper<AccountId> for Registrar {
 			Registry::register_provider(registrar(), provider.clone(), operator, BoundedVec::new()),
 			"provider registration",
 		);
+	}
+
+	fn provider_account(index: u32) -> AccountId {
+		provider_key(index).into()
+	}
+
+	fn sign_receipt(provider: &AccountId, statement: &[u8]) -> crate::Signature {
+		sign_receipt(provider, statement)
 	}
 
 	fn register_patient(patient: &AccountId) {
@@ -112,12 +144,16 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		);
 	}
 
+	fn provider_account() -> AccountId {
+		provider_key(0).into()
+	}
+
 	fn register_provider(provider: &AccountId) {
-		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId>>::register_provider(provider, None)
+		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId, crate::Signature>>::register_provider(provider, None)
 	}
 
 	fn register_patient(patient: &AccountId) {
-		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId>>::register_patient(patient)
+		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId, crate::Signature>>::register_patient(patient)
 	}
 
 	fn start_key_epoch() {
@@ -153,7 +189,7 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 			allow(&attribute);
 		}
 		let seq = Emr::chain_length(patient);
-		let record = pallet_medchain_emr::NewEntry::<Runtime> {
+		let mut record = pallet_medchain_emr::NewEntry::<Runtime> {
 			provider: provider.clone(),
 			locator: BoundedVec::new(),
 			ciphertext_hash: [1; 32],
@@ -165,7 +201,10 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 			policy: BoundedVec::truncate_from(policy),
 			description: BoundedVec::new(),
 			supersedes: None,
+			receipt: sp_core::sr25519::Signature::from_raw([0; 64]).into(),
 		};
+		let statement = Emr::receipt_statement(patient, &record);
+		record.receipt = sign_receipt(provider, &codec::Encode::encode(&statement));
 		check(
 			Emr::append_record(RawOrigin::Signed(author).into(), patient.clone(), record),
 			"EMR append",

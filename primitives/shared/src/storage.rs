@@ -1,0 +1,147 @@
+//! What a record service and a storage provider sign about one record bundle.
+//!
+//! A record service uploads a bundle before its EMR entry exists, with an
+//! [`UploadStatement`] signed by its account: the provider stores only bundles that an active
+//! hospital's record service vouches for. Once the bundle is stored and every PDP tag checked,
+//! the provider signs a [`ReceiptStatement`] with its account; the EMR append carries that
+//! signature and the runtime rebuilds the statement from the entry, so a record service can
+//! neither append an entry its provider never received nor frame a provider with bad tags.
+//! Both statements start with a domain of their own and the chain's genesis hash, so neither is
+//! ever a transaction payload, nor valid on another chain.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use scale_info::TypeInfo;
+
+use crate::Hash32;
+
+/// The first bytes of every [`UploadStatement`].
+pub const UPLOAD_DOMAIN: [u8; 18] = *b"medchain/upload/v1";
+/// The first bytes of every [`ReceiptStatement`].
+pub const RECEIPT_DOMAIN: [u8; 19] = *b"medchain/receipt/v1";
+/// The version of both statements' layout.
+pub const STORAGE_STATEMENT_VERSION: u8 = 1;
+
+/// One record bundle as both statements name it: the same fields as the EMR entry that will
+/// point at it.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct BundleDigest<AccountId> {
+	/// The patient whose chain the entry will join.
+	pub patient: AccountId,
+	/// Where the provider keeps the bundle (the entry's locator).
+	pub locator: Vec<u8>,
+	/// BLAKE2b-256 of the envelope ciphertext.
+	pub ciphertext_hash: Hash32,
+	/// Ciphertext size in bytes.
+	pub size: u64,
+	/// BLAKE2b-256 of the SCALE PDP file parameters the ciphertext was tagged under (the
+	/// entry's `pdp_file.params_hash`).
+	pub pdp_params_hash: Hash32,
+}
+
+/// What a hospital's record service signs (sr25519, its account key) to upload a bundle to
+/// `provider`; SCALE-encoded, that is the signed message.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct UploadStatement<AccountId> {
+	/// [`UPLOAD_DOMAIN`].
+	pub domain: [u8; 18],
+	/// [`STORAGE_STATEMENT_VERSION`].
+	pub version: u8,
+	/// The chain's genesis block hash.
+	pub genesis_hash: Hash32,
+	/// The provider asked to store the bundle: a statement for one provider is worthless at
+	/// another.
+	pub provider: AccountId,
+	/// The bundle.
+	pub bundle: BundleDigest<AccountId>,
+}
+
+impl<AccountId> UploadStatement<AccountId> {
+	/// Version 1 of the statement for `bundle` at `provider` on the chain of `genesis_hash`.
+	pub fn new(genesis_hash: Hash32, provider: AccountId, bundle: BundleDigest<AccountId>) -> Self {
+		Self {
+			domain: UPLOAD_DOMAIN,
+			version: STORAGE_STATEMENT_VERSION,
+			genesis_hash,
+			provider,
+			bundle,
+		}
+	}
+}
+
+/// What a storage provider signs (its account key) once it holds a bundle complete and has
+/// checked every PDP tag; SCALE-encoded, that is the signed message, and the EMR pallet
+/// verifies it against the entry's provider.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct ReceiptStatement<AccountId> {
+	/// [`RECEIPT_DOMAIN`].
+	pub domain: [u8; 19],
+	/// [`STORAGE_STATEMENT_VERSION`].
+	pub version: u8,
+	/// The chain's genesis block hash.
+	pub genesis_hash: Hash32,
+	/// The provider holding the bundle.
+	pub provider: AccountId,
+	/// The bundle.
+	pub bundle: BundleDigest<AccountId>,
+}
+
+impl<AccountId> ReceiptStatement<AccountId> {
+	/// Version 1 of `provider`'s receipt for `bundle` on the chain of `genesis_hash`.
+	pub fn new(genesis_hash: Hash32, provider: AccountId, bundle: BundleDigest<AccountId>) -> Self {
+		Self {
+			domain: RECEIPT_DOMAIN,
+			version: STORAGE_STATEMENT_VERSION,
+			genesis_hash,
+			provider,
+			bundle,
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn bundle() -> BundleDigest<u64> {
+		BundleDigest {
+			patient: 7,
+			locator: b"loc".to_vec(),
+			ciphertext_hash: [1; 32],
+			size: 1_400_000,
+			pdp_params_hash: [2; 32],
+		}
+	}
+
+	#[test]
+	fn the_two_statements_never_sign_the_same_bytes() {
+		let upload = UploadStatement::new([9; 32], 3u64, bundle()).encode();
+		let receipt = ReceiptStatement::new([9; 32], 3u64, bundle()).encode();
+		assert_ne!(upload, receipt);
+		assert!(upload.starts_with(b"medchain/upload/v1\x01"));
+		assert!(receipt.starts_with(b"medchain/receipt/v1\x01"));
+	}
+
+	#[test]
+	fn a_receipt_names_the_chain_the_provider_and_every_field_of_the_bundle() {
+		let base = ReceiptStatement::new([9; 32], 3u64, bundle()).encode();
+		let mut changed = Vec::new();
+		changed.push(ReceiptStatement::new([8; 32], 3u64, bundle()).encode());
+		changed.push(ReceiptStatement::new([9; 32], 4u64, bundle()).encode());
+		let variants: [fn(&mut BundleDigest<u64>); 5] = [
+			|b| b.patient = 8,
+			|b| b.locator = b"lod".to_vec(),
+			|b| b.ciphertext_hash[31] ^= 1,
+			|b| b.size += 1,
+			|b| b.pdp_params_hash[0] ^= 1,
+		];
+		for change in variants {
+			let mut b = bundle();
+			change(&mut b);
+			changed.push(ReceiptStatement::new([9; 32], 3u64, b).encode());
+		}
+		for other in changed {
+			assert_ne!(other, base);
+		}
+	}
+}
