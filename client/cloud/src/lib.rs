@@ -7,13 +7,29 @@
 //! (`object_store`: the filesystem, or S3), become visible only complete and matching what the
 //! uploader signed, are never overwritten, and are served only to grantees the chain names.
 //!
-//! This crate grows in steps (issue 14). In place: [`store::BundleStore`], the atomic storage
-//! layer (staging, commit without overwrite, idempotent retries, the sweep after a crash).
-//! Still to come: the HTTP service (axum) with signed statements, receipts, `may_serve`-checked
-//! downloads, audit answers and search fulfilment.
+//! - [`store::BundleStore`]: the atomic storage layer (staging, commit without overwrite,
+//!   idempotent retries, the sweep after a crash);
+//! - [`upload`]: `PUT /v1/bundles/{patient}/{locator}`, the signed upload checked against the
+//!   chain, its PDP tags checked as the ciphertext streams in, answered with the provider's
+//!   receipt;
+//! - [`download`]: `GET /v1/records/{patient}/{seq}`, served to the grantee that
+//!   `AccessApi::may_serve` names at the finalized head, re-checked during long downloads;
+//! - [`app`]: the routes, `/health`, `/metrics` ([`metrics`]), the body limit, rate limit and
+//!   timeout; [`error`]: JSON errors with stable codes;
+//! - [`config`]: the command line and its environment fallbacks.
+//!
+//! Still to come (issue 14): sealing downloads to the delivery key, audit answers, search
+//! fulfilment, S3, the deletion of bundles whose entry is never appended.
 //!
 //! ## Interface
 //!
-//! Every fallible function returns [`store::StoreError`].
+//! Store operations return [`store::StoreError`]; handlers answer [`error::ApiError`].
 
+pub mod app;
+pub mod chain;
+pub mod config;
+pub mod download;
+pub mod error;
+pub mod metrics;
 pub mod store;
+pub mod upload;

@@ -2,7 +2,9 @@
 //!
 //! Layout in the object store:
 //! - `staging/<upload id>`: a bundle being received, written as a multipart upload;
-//! - `bundles/<patient>/<locator>` (hex): complete bundles, each written once, never replaced.
+//! - `bundles/<patient>/<locator>` (hex): complete bundles, each written once, never replaced;
+//! - `bundles/<patient>/<locator>.meta`: what the provider keeps beside a bundle (its PDP
+//!   tags, SHVE ciphertext, wrapped key and receipt), written once after the bundle.
 //!
 //! An upload streams into its staging object while its size and BLAKE2b-256 hash are counted;
 //! only if both match what the uploader declared is it copied into place with
@@ -22,8 +24,8 @@ use blake2::{digest::consts::U32, Blake2b, Digest};
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt, TryStreamExt};
 use object_store::{
-	local::LocalFileSystem, path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt,
-	WriteMultipart,
+	local::LocalFileSystem, path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode,
+	PutOptions, WriteMultipart,
 };
 use rand_core::{OsRng, RngCore};
 
@@ -67,6 +69,32 @@ impl BundleKey {
 	fn path(&self) -> Path {
 		Path::from(format!("bundles/{}/{}", hex::encode(self.patient), hex::encode(self.locator)))
 	}
+
+	fn meta_path(&self) -> Path {
+		Path::from(format!(
+			"bundles/{}/{}.meta",
+			hex::encode(self.patient),
+			hex::encode(self.locator)
+		))
+	}
+}
+
+/// A check of a bundle's bytes as they arrive, which decides whether it is committed.
+pub trait BodyCheck {
+	/// Sees the next bytes of the body.
+	fn update(&mut self, chunk: &[u8]);
+	/// Called once all bytes are in and match the declaration: `Err(code)` refuses the bundle.
+	fn accept(&mut self) -> core::result::Result<(), &'static str>;
+}
+
+/// No check beyond the declared size and hash.
+pub struct NoCheck;
+
+impl BodyCheck for NoCheck {
+	fn update(&mut self, _: &[u8]) {}
+	fn accept(&mut self) -> core::result::Result<(), &'static str> {
+		Ok(())
+	}
 }
 
 /// What [`BundleStore::put`] did.
@@ -97,6 +125,9 @@ pub enum StoreError {
 	/// No bundle under the key.
 	#[error("no such bundle")]
 	NotFound,
+	/// The body's check refused it (its code says why: the caller's [`BodyCheck`]).
+	#[error("the body was refused: {0}")]
+	Refused(&'static str),
 	/// The range asked for lies outside the bundle.
 	#[error("the range lies outside the bundle")]
 	BadRange,
@@ -121,6 +152,7 @@ impl StoreError {
 			Self::NotFound => "bundle_not_found",
 			Self::BadRange => "range_not_satisfiable",
 			Self::Body(_) => "body_incomplete",
+			Self::Refused(code) => code,
 			Self::Backend(_) | Self::Io(_) => "store_unavailable",
 		}
 	}
@@ -162,15 +194,28 @@ impl BundleStore {
 	/// becomes visible only once all its bytes are written and match the declaration; nothing
 	/// of a failed upload stays visible. Reading stops as soon as the body runs past the
 	/// declared size. At most [`PART_SIZE`] × ([`PARTS_IN_FLIGHT`] + 1) bytes are held.
-	pub async fn put<S, E>(
+	pub async fn put<S, E>(&self, key: &BundleKey, declared: Declared, body: S) -> Result<Stored>
+	where
+		S: Stream<Item = core::result::Result<Bytes, E>> + Unpin,
+		E: std::fmt::Display,
+	{
+		self.put_checked(key, declared, body, &mut NoCheck).await
+	}
+
+	/// [`Self::put`], with `check` seeing every byte in order and deciding, once all are in
+	/// and match the declaration, whether the bundle is committed ([`StoreError::Refused`]
+	/// otherwise, and nothing stays visible).
+	pub async fn put_checked<S, E, C>(
 		&self,
 		key: &BundleKey,
 		declared: Declared,
 		mut body: S,
+		check: &mut C,
 	) -> Result<Stored>
 	where
 		S: Stream<Item = core::result::Result<Bytes, E>> + Unpin,
 		E: std::fmt::Display,
+		C: BodyCheck,
 	{
 		if declared.size > self.max_size {
 			return Err(StoreError::TooLarge { limit: self.max_size });
@@ -188,6 +233,7 @@ impl BundleStore {
 					return Err(StoreError::Mismatch);
 				}
 				hasher.update(&chunk);
+				check.update(&chunk);
 				writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
 				writer.put(chunk);
 			}
@@ -195,7 +241,10 @@ impl BundleStore {
 		}
 		.await;
 		let matches = size == declared.size && <[u8; 32]>::from(hasher.finalize()) == declared.hash;
-		if let Err(e) = received.and_then(|()| matches.then_some(()).ok_or(StoreError::Mismatch)) {
+		let checked = received
+			.and_then(|()| matches.then_some(()).ok_or(StoreError::Mismatch))
+			.and_then(|()| check.accept().map_err(StoreError::Refused));
+		if let Err(e) = checked {
 			// Aborting removes what the upload wrote; if that fails too, the sweep will.
 			let _ = writer.abort().await;
 			return Err(e);
@@ -231,6 +280,29 @@ impl BundleStore {
 			hasher.update(&chunk);
 		}
 		Ok(Declared { size, hash: hasher.finalize().into() })
+	}
+
+	/// Puts `meta` (what the provider keeps beside the bundle: tags, index, receipt) for the
+	/// bundle at `key`, never replacing different metadata; writing the same again succeeds.
+	pub async fn put_meta(&self, key: &BundleKey, meta: Bytes) -> Result<Stored> {
+		let options = PutOptions { mode: PutMode::Create, ..Default::default() };
+		match self.store.put_opts(&key.meta_path(), meta.clone().into(), options).await {
+			Ok(_) => Ok(Stored::New),
+			Err(object_store::Error::AlreadyExists { .. }) => {
+				if self.get_meta(key).await? == meta {
+					Ok(Stored::AlreadyStored)
+				} else {
+					Err(StoreError::Conflict)
+				}
+			},
+			Err(e) => Err(e.into()),
+		}
+	}
+
+	/// The metadata of the bundle at `key`.
+	pub async fn get_meta(&self, key: &BundleKey) -> Result<Bytes> {
+		let result = self.store.get(&key.meta_path()).await.map_err(not_found)?;
+		Ok(result.bytes().await?)
 	}
 
 	/// The size of the bundle at `key`.

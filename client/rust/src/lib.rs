@@ -16,6 +16,8 @@
 //!   tokens for requests logged on chain;
 //! - [`provider::ProviderStore`]: a storage provider's holdings and its search fulfilment,
 //!   one match or non-match claim per hosted entry in the chain's order;
+//! - [`cloud::CloudClient`]: uploads to and downloads from `medchain-cloud`, the storage
+//!   provider service ([`cloud::DevCloud`] runs one for tests);
 //! - [`storage`]: the record service's upload statement and the provider's receipt, which every
 //!   EMR entry carries;
 //! - [`access`]: the presence statement a patient's card signs and a search request's query
@@ -28,6 +30,7 @@
 pub mod access;
 pub mod api;
 pub mod chain;
+pub mod cloud;
 pub mod config;
 pub mod devnode;
 pub mod key_service;
@@ -59,6 +62,16 @@ pub enum Error {
 	/// An answer of the node could not be decoded.
 	#[error("decode: {0}")]
 	Decode(String),
+	/// The storage provider service refused the request: its HTTP status and stable code.
+	#[error("storage provider: {code} ({status}): {message}")]
+	Service {
+		/// HTTP status.
+		status: u16,
+		/// The service's stable error code (`bad_signature`, `no_grant`, ...).
+		code: String,
+		/// Its message.
+		message: String,
+	},
 	/// A cryptographic operation failed.
 	#[error("crypto: {0}")]
 	Crypto(#[from] medchain_crypto::Error),

@@ -98,7 +98,7 @@ pub struct UploadHeader {
 	pub pdp_key_version: u32,
 	/// The record's SHVE ciphertext (SCALE).
 	pub shve: Vec<u8>,
-	/// The record's data key wrapped under its ABE policy (SCALE).
+	/// The record's data key wrapped under its ABE policy (`AbeWrappedKey::to_bytes`).
 	pub wrapped_key: Vec<u8>,
 }
 
@@ -133,7 +133,7 @@ pub fn upload_header(
 		pdp_sectors: prepared.bundle.pdp_params.sectors,
 		pdp_key_version: prepared.entry.pdp_file.key_version,
 		shve: prepared.bundle.shve.encode(),
-		wrapped_key: prepared.bundle.wrapped_key.encode(),
+		wrapped_key: prepared.bundle.wrapped_key.to_bytes(),
 	}
 }
 

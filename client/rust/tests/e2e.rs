@@ -9,6 +9,7 @@ use medchain_client::{
 	access::{presence_statement, search_commitment, sign_presence},
 	api,
 	chain::{Chain, Finalized},
+	cloud::{CloudClient, DevCloud, DownloadRequest},
 	devnode::DevNode,
 	key_service::KeyServiceNode,
 	provider::ProviderStore,
@@ -38,6 +39,18 @@ fn account(pair: &sr25519::Pair) -> AccountId {
 
 fn bytes32(who: &AccountId) -> [u8; 32] {
 	*who.as_ref()
+}
+
+/// A download of entry `seq` of `patient` from `provider` under `request`, signed to count for
+/// a hundred blocks past `now`.
+fn download<'a>(
+	provider: &'a AccountId,
+	patient: &'a AccountId,
+	seq: u32,
+	request: u64,
+	now: u32,
+) -> DownloadRequest<'a> {
+	DownloadRequest { provider, patient, seq, request, not_after: now + 100, range: None }
 }
 
 fn ok_all(results: Vec<medchain_client::Result<Finalized>>) -> Vec<Finalized> {
@@ -147,6 +160,14 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	let patient_id = account(&patient);
 	let patient_key = keys.patient_key(&bytes32(&patient_id));
 	let policy = "epoch:0 and ((grade>=12 and title>=3) or (grade>=13 and title>=2) or emergency)";
+	// The provider runs medchain-cloud: every bundle is uploaded to it, signed by the record
+	// service, and its receipt goes into the entry, which the runtime checks. The in-memory
+	// store keeps what the service does not answer yet (search fulfilment, audit proofs).
+	let cloud_dir = tempfile::tempdir().unwrap();
+	let cloud = DevCloud::start(&node.url, cloud_dir.path(), "//e2e//provider")
+		.await
+		.expect("medchain-cloud starts");
+	let cloud = cloud.client();
 	let mut store = ProviderStore::default();
 	let genesis = chain.genesis_hash().0;
 	let mut batch = Vec::new();
@@ -167,8 +188,25 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 				&mut rng,
 			)
 			.expect("record prepared");
+		let header = storage::upload_header(
+			&service_a,
+			genesis,
+			&account(&provider),
+			&patient_id,
+			&prepared,
+		);
+		let ciphertext = bytes::Bytes::from(prepared.bundle.ciphertext.clone());
+		let answer = cloud
+			.upload(&header, &prepared.bundle.pdp_tags, ciphertext.clone())
+			.await
+			.expect("the provider stores the bundle");
+		assert_eq!(answer.outcome, "stored");
+		// A retried upload finds the bundle in place and gets the same receipt.
+		let again = cloud.upload(&header, &prepared.bundle.pdp_tags, ciphertext).await.unwrap();
+		assert_eq!((again.outcome.as_str(), again.receipt), ("already_stored", answer.receipt));
+		let mut entry = prepared.entry;
+		entry.receipt = sr25519::Signature::from_raw(answer.receipt).into();
 		store.store(patient_id.clone(), seq as u32, prepared.bundle);
-		let entry = storage::receipted(prepared.entry, &patient_id, &provider, genesis);
 		batch.push((patient_id.clone(), entry));
 		plaintexts.push(plaintext);
 	}
@@ -230,6 +268,7 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		&chain,
 		&keys,
 		&store,
+		&cloud,
 		&patient,
 		&provider,
 		&senior,
@@ -360,6 +399,7 @@ async fn access_flow(
 	chain: &Chain,
 	keys: &KeyServiceNode,
 	store: &ProviderStore,
+	cloud: &CloudClient,
 	patient: &sr25519::Pair,
 	provider: &sr25519::Pair,
 	senior: &sr25519::Pair,
@@ -449,6 +489,8 @@ async fn access_flow(
 	// The doctor opens the granted records with an ABE key for their attributes and checks
 	// each ciphertext against the chain; before serving, the provider asks the chain.
 	let user_key = keys.doctor_key(3, 12, 0, &bytes32(&account(senior)), &[], rng).unwrap();
+	let now = chain.block_number(None).await.unwrap();
+	let provider_id = account(provider);
 	for seq in [0u32, 2] {
 		let serve: ServeAnswer = chain
 			.runtime_api(
@@ -458,16 +500,51 @@ async fn access_flow(
 			.await
 			.unwrap();
 		assert_eq!(serve.map(|g| g.delivery_key), Ok(*delivery.as_bytes()), "entry {seq}");
+		// The service asks the chain the same before it serves the ciphertext.
+		let ciphertext = cloud
+			.download(
+				senior,
+				chain.genesis_hash().0,
+				&download(&provider_id, patient, seq, request, now),
+			)
+			.await
+			.expect("the grantee downloads a granted record");
+		let tail = cloud
+			.download(
+				senior,
+				chain.genesis_hash().0,
+				&DownloadRequest {
+					range: Some(10..ciphertext.len() as u64),
+					..download(&provider_id, patient, seq, request, now)
+				},
+			)
+			.await
+			.expect("a range of a granted record");
+		assert_eq!(tail, ciphertext[10..]);
 		let bundle = store.get(patient, seq).unwrap();
+		assert_eq!(ciphertext, bundle.ciphertext, "the service serves what was uploaded");
 		let data_key = unwrap_key(&user_key, &bundle.wrapped_key, &bundle.record_id).unwrap();
 		let binding = envelope::RecordBinding { record_id: bundle.record_id, version: 0 };
-		let plaintext = envelope::decrypt(
-			&envelope::DataKey::from_bytes(*data_key),
-			&binding,
-			&bundle.ciphertext,
-		)
-		.unwrap();
+		let plaintext =
+			envelope::decrypt(&envelope::DataKey::from_bytes(*data_key), &binding, &ciphertext)
+				.unwrap();
 		assert_eq!(plaintext, plaintexts[seq as usize].as_bytes());
+	}
+	// The entry the search did not grant, and a doctor the request is not for: the service
+	// refuses both, as the chain does.
+	for (who, seq) in [(senior, 1u32), (junior, 0)] {
+		let refused = cloud
+			.download(
+				who,
+				chain.genesis_hash().0,
+				&download(&provider_id, patient, seq, request, now),
+			)
+			.await
+			.expect_err("no grant, no download");
+		assert!(
+			matches!(&refused, medchain_client::Error::Service { status: 403, code, .. } if code == "no_grant"),
+			"{refused}"
+		);
 	}
 	let not_granted: ServeAnswer = chain
 		.runtime_api(

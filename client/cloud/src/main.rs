@@ -1,0 +1,38 @@
+//! `medchain-cloud`: runs the storage provider service (see the crate docs).
+
+use std::{net::SocketAddr, sync::Arc};
+
+use clap::Parser;
+use medchain_client::chain::Chain;
+use medchain_cloud::{app, config::Config, store::BundleStore};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "medchain_cloud=info".into()),
+		)
+		.init();
+	let config = Config::parse();
+	let key = config.key()?;
+	let store = BundleStore::local(&config.store_dir()?, config.max_bundle_bytes)?;
+	// Uploads cut short by a crash left staging data only: removed before serving.
+	let swept = store.sweep_staging().await?;
+	let chain = Chain::connect(&config.rpc).await?;
+	let app = Arc::new(app::App::new(chain, store, key, config.limits()));
+	let listener = tokio::net::TcpListener::bind(config.listen).await?;
+	tracing::info!(
+		listen = %listener.local_addr()?,
+		provider = %sp_core::crypto::Ss58Codec::to_ss58check(&app.account),
+		swept,
+		"medchain-cloud serving"
+	);
+	let router = app::router(app).into_make_service_with_connect_info::<SocketAddr>();
+	axum::serve(listener, router)
+		.with_graceful_shutdown(async {
+			let _ = tokio::signal::ctrl_c().await;
+		})
+		.await?;
+	Ok(())
+}

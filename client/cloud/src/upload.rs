@@ -1,0 +1,339 @@
+//! `PUT /v1/bundles/{patient}/{locator}`: a record bundle, uploaded before its EMR entry exists.
+//!
+//! The body is [`medchain_client::storage::UploadHeader`]'s frame: magic, header length, the
+//! SCALE header (the record service's signed upload statement, PDP sectors and key version, the
+//! SHVE ciphertext and wrapped key), then the PDP tags, then the ciphertext. Everything that can
+//! refuse the upload is decided before the ciphertext is read: the signature, then the chain at
+//! its finalized head (the signer is the record service of an active hospital that does not
+//! operate this provider, the patient is active, the tags are under the hospital's key in
+//! force). The ciphertext then streams into the store while its hash, size and every PDP tag are
+//! checked (the tags in windows on the blocking pool); only a bundle that passes all of them is
+//! committed, and only then does the provider sign its receipt.
+
+use std::sync::Arc;
+
+use axum::{
+	body::Body,
+	extract::{Path, State},
+	http::StatusCode,
+	Json,
+};
+use bytes::{Bytes, BytesMut};
+use codec::{Decode, Encode};
+use futures::{Stream, StreamExt};
+use medchain_client::{
+	runtime::AccountId,
+	storage::{self, UploadHeader, UPLOAD_MAGIC},
+};
+use medchain_crypto::pdp::{self, PdpPublicKey, PreparedPdpKey, TagCheck};
+use serde::Serialize;
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+
+use crate::{
+	app::App,
+	chain::Finalized,
+	error::ApiError,
+	store::{BodyCheck, BundleKey, Declared, Stored},
+};
+
+/// Blocks of ciphertext per tag-check window: about 4 MiB of 992-byte blocks.
+const WINDOW_BLOCKS: usize = 4096;
+
+/// What the provider keeps beside a bundle (SCALE, in the store's `.meta` object).
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug)]
+pub struct BundleMeta {
+	/// The header as uploaded (the signed statement among it).
+	pub header: UploadHeader,
+	/// The PDP tags, one per block.
+	pub tags: Vec<[u8; 48]>,
+	/// The provider's receipt (sr25519 over the receipt statement).
+	pub receipt: [u8; 64],
+}
+
+/// The answer to an upload.
+#[derive(Serialize, Debug)]
+pub struct UploadAnswer {
+	/// `stored`, or `already_stored` for a retried upload of the same bundle.
+	pub outcome: &'static str,
+	/// The provider's account (SS58).
+	pub provider: String,
+	/// The receipt signature (0x-hex, 64 bytes), for the EMR entry's `receipt`.
+	pub receipt: String,
+}
+
+/// Parses an account given as SS58 or 0x-hex.
+pub fn parse_account(text: &str, what: &'static str) -> Result<AccountId, ApiError> {
+	if let Some(hex) = text.strip_prefix("0x") {
+		let bytes: [u8; 32] =
+			hex::decode(hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
+				ApiError::bad_request("bad_account", format!("{what}: not 32 hex bytes"))
+			})?;
+		return Ok(AccountId::from(bytes));
+	}
+	AccountId::from_ss58check(text)
+		.map_err(|_| ApiError::bad_request("bad_account", format!("{what}: not an SS58 account")))
+}
+
+/// Parses a 32-byte locator given as hex (with or without 0x).
+pub fn parse_locator(text: &str) -> Result<[u8; 32], ApiError> {
+	hex::decode(text.trim_start_matches("0x"))
+		.ok()
+		.and_then(|b| b.try_into().ok())
+		.ok_or_else(|| ApiError::bad_request("bad_locator", "the locator is not 32 hex bytes"))
+}
+
+/// A body read from the front: exact prefixes first, then the rest as a stream.
+struct Framed<S> {
+	stream: S,
+	buffer: BytesMut,
+}
+
+impl<S, E> Framed<S>
+where
+	S: Stream<Item = Result<Bytes, E>> + Unpin,
+	E: std::fmt::Display,
+{
+	/// The next `n` bytes; `truncated` if the body ends first.
+	async fn take(&mut self, n: usize) -> Result<Bytes, ApiError> {
+		while self.buffer.len() < n {
+			match self.stream.next().await {
+				Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
+				Some(Err(e)) => {
+					return Err(ApiError::bad_request("body_incomplete", e.to_string()));
+				},
+				None => {
+					return Err(ApiError::bad_request(
+						"truncated",
+						"the body ended inside its header or tags",
+					));
+				},
+			}
+		}
+		Ok(self.buffer.split_to(n).freeze())
+	}
+
+	/// What is left of the body.
+	fn rest(self) -> impl Stream<Item = Result<Bytes, E>> + Unpin {
+		let buffered = (!self.buffer.is_empty()).then(|| Ok(self.buffer.freeze()));
+		futures::stream::iter(buffered).chain(self.stream)
+	}
+}
+
+/// The PDP tag check of a streamed ciphertext, in windows of [`WINDOW_BLOCKS`] blocks.
+struct TagWindows {
+	check: Option<TagCheck<Arc<PreparedPdpKey>>>,
+	tags: Vec<[u8; 48]>,
+	window: BytesMut,
+	next_block: usize,
+}
+
+impl TagWindows {
+	fn absorb_window(&mut self, bytes: usize, blocks: usize) {
+		let data = self.window.split_to(bytes);
+		let end = (self.next_block + blocks).min(self.tags.len());
+		if let Some(check) = self.check.as_mut() {
+			let tags = &self.tags[self.next_block..end];
+			// The check is CPU-bound (a hash-to-curve per block): off the async workers.
+			tokio::task::block_in_place(|| check.absorb(&data, tags));
+		}
+		self.next_block = end;
+	}
+}
+
+impl BodyCheck for TagWindows {
+	fn update(&mut self, chunk: &[u8]) {
+		self.window.extend_from_slice(chunk);
+		let Some(block) = self.check.as_ref().map(TagCheck::block_size) else { return };
+		let window_bytes = WINDOW_BLOCKS * block;
+		while self.window.len() >= window_bytes {
+			self.absorb_window(window_bytes, WINDOW_BLOCKS);
+		}
+	}
+
+	fn accept(&mut self) -> Result<(), &'static str> {
+		let rest = self.window.len();
+		let blocks = self.tags.len().saturating_sub(self.next_block);
+		if blocks > 0 {
+			self.absorb_window(rest, blocks);
+		}
+		let check = self.check.take().ok_or("bad_tags")?;
+		if tokio::task::block_in_place(|| check.finish()) {
+			Ok(())
+		} else {
+			Err("bad_tags")
+		}
+	}
+}
+
+/// The upload handler.
+pub async fn upload(
+	State(app): State<Arc<App>>,
+	Path((patient, locator)): Path<(String, String)>,
+	body: Body,
+) -> Result<(StatusCode, Json<UploadAnswer>), ApiError> {
+	let patient = parse_account(&patient, "patient")?;
+	let locator = parse_locator(&locator)?;
+	let mut body = Framed { stream: body.into_data_stream(), buffer: BytesMut::new() };
+
+	let magic = body.take(UPLOAD_MAGIC.len()).await?;
+	if magic[..] != UPLOAD_MAGIC {
+		return Err(ApiError::bad_request("bad_frame", "the body does not start with MCU1"));
+	}
+	let len = body.take(4).await?;
+	let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+	if len > app.limits.max_header {
+		return Err(ApiError::new(
+			StatusCode::PAYLOAD_TOO_LARGE,
+			"header_too_large",
+			format!("the header is larger than {} bytes", app.limits.max_header),
+		));
+	}
+	let header = UploadHeader::decode(&mut &body.take(len).await?[..])
+		.map_err(|e| ApiError::bad_request("bad_header", format!("undecodable header: {e}")))?;
+	let bundle = &header.bundle;
+	if bundle.patient != patient || bundle.locator[..] != locator[..] {
+		return Err(ApiError::bad_request(
+			"path_mismatch",
+			"the header names another patient or locator",
+		));
+	}
+	if bundle.size > app.store.max_size() {
+		return Err(ApiError::new(
+			StatusCode::PAYLOAD_TOO_LARGE,
+			"body_too_large",
+			format!("the bundle is larger than the limit of {} bytes", app.store.max_size()),
+		));
+	}
+
+	// The signature before anything costs the chain or the disk.
+	let message = storage::upload_message(app.genesis, &app.account, bundle);
+	let signer = sr25519::Public::from_raw(*header.record_service.as_ref());
+	if !sr25519::Pair::verify(&sr25519::Signature::from_raw(header.signature), &message, &signer) {
+		return Err(ApiError::bad_signature(
+			"the upload statement is not signed by the record service it names",
+		));
+	}
+
+	let chain = Finalized::now(&app.chain).await?;
+	let hospital = chain.record_service(&header.record_service).await?.ok_or_else(|| {
+		ApiError::forbidden(
+			"not_a_record_service",
+			"the signer is not the record service of an active hospital",
+		)
+	})?;
+	let provider = chain.provider(&app.account).await?.ok_or_else(|| {
+		ApiError::new(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"provider_inactive",
+			"this provider is not an active provider on chain",
+		)
+	})?;
+	if provider.operator == Some(hospital.id) {
+		return Err(ApiError::forbidden("own_operator", "this provider is operated by the record's hospital, which must not store its own records here"));
+	}
+	if !chain.is_active_patient(&patient).await? {
+		return Err(ApiError::forbidden("unknown_patient", "the patient is not an active patient"));
+	}
+	if header.pdp_key_version != hospital.version {
+		return Err(ApiError::forbidden(
+			"stale_pdp_key",
+			format!("the hospital's PDP key in force is version {}", hospital.version),
+		));
+	}
+
+	// The PDP parameters the runtime will accept, and the tags.
+	let params =
+		pdp::expected_file_params(&bundle.ciphertext_hash, bundle.size, header.pdp_sectors)
+			.ok_or_else(|| {
+				ApiError::bad_request(
+					"bad_pdp_params",
+					"no PDP parameters for this size and sector count",
+				)
+			})?;
+	if Declared::of(&params.encode()).hash != bundle.pdp_params_hash {
+		return Err(ApiError::bad_request(
+			"bad_pdp_params",
+			"the PDP parameters hash is not the one the chain derives",
+		));
+	}
+	let key = PdpPublicKey::decode(&mut &hospital.pdp_key[..])
+		.ok()
+		.and_then(|key| pdp::prepared_key(&key))
+		.ok_or_else(|| {
+			ApiError::chain_unavailable("the hospital's PDP key on chain is undecodable")
+		})?;
+	let blocks = params.blocks as usize;
+	let raw_tags = body.take(blocks.saturating_mul(48)).await?;
+	let tags: Vec<[u8; 48]> =
+		raw_tags.chunks_exact(48).map(|tag| <[u8; 48]>::try_from(tag).unwrap_or([0; 48])).collect();
+	let check = TagCheck::new(key, params, &mut rand_core::OsRng).ok_or_else(|| {
+		ApiError::forbidden(
+			"bad_pdp_params",
+			"the hospital's PDP key has fewer sectors than the blocks",
+		)
+	})?;
+	let mut windows =
+		TagWindows { check: Some(check), tags, window: BytesMut::new(), next_block: 0 };
+
+	let key = BundleKey { patient: *patient.as_ref(), locator };
+	let declared = Declared { size: bundle.size, hash: bundle.ciphertext_hash };
+	let stored = app.store.put_checked(&key, declared, body.rest(), &mut windows).await;
+	let stored = match stored {
+		Ok(stored) => stored,
+		Err(e) => {
+			let error = ApiError::from(e);
+			app.metrics.uploads.with_label_values(&[error.code]).inc();
+			return Err(error);
+		},
+	};
+
+	let receipt = keep_meta(&app, &key, &header, windows.tags).await?;
+	let outcome = match stored {
+		Stored::New => "stored",
+		Stored::AlreadyStored => "already_stored",
+	};
+	app.metrics.uploads.with_label_values(&[outcome]).inc();
+	app.metrics.bytes_received.inc_by(bundle.size);
+	tracing::info!(patient = %patient, locator = %hex::encode(locator), size = bundle.size, outcome, "bundle stored");
+	Ok((
+		if outcome == "stored" { StatusCode::CREATED } else { StatusCode::OK },
+		Json(UploadAnswer {
+			outcome,
+			provider: app.account.to_ss58check(),
+			receipt: format!("0x{}", hex::encode(receipt)),
+		}),
+	))
+}
+
+/// Writes the bundle's metadata with a fresh receipt, or, if an upload of the same bundle got
+/// there first (a retry, or two at once), keeps that one: sr25519 signatures are randomized, so
+/// a second receipt would differ from the first, and the metadata is never replaced. Returns the
+/// receipt on record.
+async fn keep_meta(
+	app: &App,
+	key: &BundleKey,
+	header: &UploadHeader,
+	tags: Vec<[u8; 48]>,
+) -> Result<[u8; 64], ApiError> {
+	let existing = |bytes: Bytes| -> Result<[u8; 64], ApiError> {
+		let meta = BundleMeta::decode(&mut &bytes[..]).map_err(|e| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", e.to_string())
+		})?;
+		if meta.header.bundle != header.bundle {
+			return Err(ApiError::from(crate::store::StoreError::Conflict));
+		}
+		Ok(meta.receipt)
+	};
+	match app.store.get_meta(key).await {
+		Ok(bytes) => return existing(bytes),
+		Err(crate::store::StoreError::NotFound) => {},
+		Err(e) => return Err(e.into()),
+	}
+	let receipt = storage::sign_receipt_raw(&app.key, app.genesis, &header.bundle);
+	let meta = BundleMeta { header: header.clone(), tags, receipt };
+	match app.store.put_meta(key, meta.encode().into()).await {
+		Ok(_) => Ok(receipt),
+		Err(crate::store::StoreError::Conflict) => existing(app.store.get_meta(key).await?),
+		Err(e) => Err(e.into()),
+	}
+}

@@ -1,0 +1,297 @@
+//! A client of `medchain-cloud`, the storage provider service (`client/cloud`), over HTTP/1.1:
+//! uploads answered with the provider's receipt, downloads signed by the grantee. Refusals
+//! come back as [`Error::Service`] with the service's stable code. [`DevCloud`] runs the
+//! service as a process for tests and tools, as [`crate::devnode::DevNode`] runs a node.
+
+use std::{
+	net::TcpListener,
+	ops::Range,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use bytes::Bytes;
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
+use hyper::{body::Frame, Request, StatusCode};
+use hyper_util::{
+	client::legacy::{connect::HttpConnector, Client},
+	rt::TokioExecutor,
+};
+use medchain_runtime::AccountId;
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+
+use crate::{
+	storage::{download_message, upload_prefix, UploadHeader},
+	Error, Result,
+};
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// The provider's answer to an upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadReceipt {
+	/// `stored`, or `already_stored` for a retried upload.
+	pub outcome: String,
+	/// The provider's sr25519 receipt signature, for the entry's `receipt`.
+	pub receipt: [u8; 64],
+}
+
+/// What a download names: the entry, the access request it is granted under, and the last
+/// block the grantee's signature counts in.
+#[derive(Clone, Debug)]
+pub struct DownloadRequest<'a> {
+	/// The provider's account (it is named in the signed statement).
+	pub provider: &'a AccountId,
+	/// The patient.
+	pub patient: &'a AccountId,
+	/// The entry's position.
+	pub seq: u32,
+	/// The access request.
+	pub request: u64,
+	/// The last block the statement counts in.
+	pub not_after: u32,
+	/// A byte range, or all of the ciphertext.
+	pub range: Option<Range<u64>>,
+}
+
+/// A client of one `medchain-cloud` service.
+#[derive(Clone)]
+pub struct CloudClient {
+	base: String,
+	http: Client<HttpConnector, Body>,
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+	Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+}
+
+impl CloudClient {
+	/// A client of the service at `base_url` (`http://host:port`).
+	pub fn new(base_url: &str) -> Self {
+		Self {
+			base: base_url.trim_end_matches('/').to_owned(),
+			http: Client::builder(TokioExecutor::new()).build_http(),
+		}
+	}
+
+	/// Sends `request`; the status and the whole answer body.
+	pub async fn send(&self, request: Request<Body>) -> Result<(StatusCode, Bytes)> {
+		let response =
+			self.http.request(request).await.map_err(|e| Error::Rpc(format!("cloud: {e}")))?;
+		let status = response.status();
+		let body = response
+			.into_body()
+			.collect()
+			.await
+			.map_err(|e| Error::Rpc(format!("cloud: body: {e}")))?
+			.to_bytes();
+		Ok((status, body))
+	}
+
+	/// A request for `path` of the service.
+	pub fn request(&self, method: &str, path: &str) -> hyper::http::request::Builder {
+		Request::builder().method(method).uri(format!("{}{path}", self.base))
+	}
+
+	/// `GET path`: the status and the whole answer body (`/metrics`, say).
+	pub async fn get(&self, path: &str) -> Result<(StatusCode, Bytes)> {
+		let request = self.request("GET", path).body(full(Bytes::new()));
+		self.send(request.map_err(invalid)?).await
+	}
+
+	/// `GET /health`: the service's JSON answer.
+	pub async fn health(&self) -> Result<serde_json::Value> {
+		let (status, body) = self.get("/health").await?;
+		ok_or_service_error(status, &body)?;
+		serde_json::from_slice(&body).map_err(|e| Error::Decode(format!("health: {e}")))
+	}
+
+	/// Uploads a bundle: `header` (signed by the record service), the PDP tags, then the
+	/// ciphertext; the provider's receipt on success.
+	pub async fn upload(
+		&self,
+		header: &UploadHeader,
+		tags: &[[u8; 48]],
+		ciphertext: Bytes,
+	) -> Result<UploadReceipt> {
+		let prefix = Bytes::from(upload_prefix(header, tags));
+		let frames = futures::stream::iter([prefix, ciphertext].map(|b| Ok(Frame::data(b))));
+		let body = BodyExt::boxed(StreamBody::new(frames));
+		self.put_bundle(&header.bundle.patient, &header.bundle.locator, body).await
+	}
+
+	/// Uploads `body` as it is (a whole upload frame, or a malformed one) for `patient` and
+	/// `locator`.
+	pub async fn upload_raw(
+		&self,
+		patient: &AccountId,
+		locator: &[u8],
+		body: Bytes,
+	) -> Result<UploadReceipt> {
+		self.put_bundle(patient, locator, full(body)).await
+	}
+
+	async fn put_bundle(
+		&self,
+		patient: &AccountId,
+		locator: &[u8],
+		body: Body,
+	) -> Result<UploadReceipt> {
+		let path = format!("/v1/bundles/{}/{}", patient.to_ss58check(), hex::encode(locator));
+		let request = self.request("PUT", &path).body(body);
+		let (status, body) = self.send(request.map_err(invalid)?).await?;
+		ok_or_service_error(status, &body)?;
+		let answer: serde_json::Value =
+			serde_json::from_slice(&body).map_err(|e| Error::Decode(format!("upload: {e}")))?;
+		let receipt = answer["receipt"]
+			.as_str()
+			.and_then(|hex| hex::decode(hex.trim_start_matches("0x")).ok())
+			.and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+			.ok_or_else(|| Error::Decode("upload: no receipt in the answer".into()))?;
+		let outcome = answer["outcome"].as_str().unwrap_or_default().to_owned();
+		Ok(UploadReceipt { outcome, receipt })
+	}
+
+	/// Downloads (a range of) an entry's ciphertext as `grantee`, on the chain of `genesis`.
+	pub async fn download(
+		&self,
+		grantee: &sr25519::Pair,
+		genesis: [u8; 32],
+		what: &DownloadRequest<'_>,
+	) -> Result<Vec<u8>> {
+		let grantee_account = AccountId::from(grantee.public());
+		let message = download_message(
+			genesis,
+			what.provider,
+			&grantee_account,
+			what.patient,
+			what.seq,
+			what.request,
+			what.not_after,
+		);
+		let signature = grantee.sign(&message);
+		let path = format!(
+			"/v1/records/{}/{}?request={}&not_after={}",
+			what.patient.to_ss58check(),
+			what.seq,
+			what.request,
+			what.not_after
+		);
+		let mut request = self
+			.request("GET", &path)
+			.header("x-medchain-grantee", grantee_account.to_ss58check())
+			.header("x-medchain-signature", format!("0x{}", hex::encode(signature.0)));
+		if let Some(range) = &what.range {
+			request = request
+				.header("range", format!("bytes={}-{}", range.start, range.end.saturating_sub(1)));
+		}
+		let (status, body) = self.send(request.body(full(Bytes::new())).map_err(invalid)?).await?;
+		ok_or_service_error(status, &body)?;
+		Ok(body.to_vec())
+	}
+}
+
+fn invalid(e: hyper::http::Error) -> Error {
+	Error::Rpc(format!("cloud: request: {e}"))
+}
+
+/// `Ok` for a 2xx answer, else the service's JSON error as [`Error::Service`].
+fn ok_or_service_error(status: StatusCode, body: &[u8]) -> Result<()> {
+	if status.is_success() {
+		return Ok(());
+	}
+	let error: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+	Err(Error::Service {
+		status: status.as_u16(),
+		code: error["code"].as_str().unwrap_or("unknown").to_owned(),
+		message: error["message"].as_str().unwrap_or_default().to_owned(),
+	})
+}
+
+/// A running `medchain-cloud` process, killed on drop.
+pub struct DevCloud {
+	child: Child,
+	/// Its base URL.
+	pub url: String,
+}
+
+/// The service binary: `$MEDCHAIN_CLOUD`, else `medchain-cloud` beside the running
+/// executable's build directory (as [`crate::devnode::node_binary`] finds the node).
+pub fn cloud_binary() -> Option<PathBuf> {
+	if let Some(path) = std::env::var_os("MEDCHAIN_CLOUD") {
+		return Some(PathBuf::from(path));
+	}
+	let exe = std::env::current_exe().ok()?;
+	exe.ancestors()
+		.skip(1)
+		.take(3)
+		.map(|dir| dir.join("medchain-cloud"))
+		.find(|candidate| candidate.is_file())
+}
+
+impl DevCloud {
+	/// Starts the service against the node at `rpc`, storing in `store`, as the provider whose
+	/// secret URI is `suri`, and waits until `/health` answers (at most a minute).
+	pub async fn start(rpc: &str, store: &Path, suri: &str) -> Result<Self> {
+		Self::start_with(rpc, store, suri, &[]).await
+	}
+
+	/// [`Self::start`] with extra command-line flags.
+	pub async fn start_with(rpc: &str, store: &Path, suri: &str, flags: &[&str]) -> Result<Self> {
+		let binary = cloud_binary()
+			.ok_or(Error::Invalid("medchain-cloud not found: build it or set MEDCHAIN_CLOUD"))?;
+		Self::start_binary(&binary, rpc, store, suri, flags).await
+	}
+
+	/// [`Self::start_with`] from the service binary at `binary`.
+	pub async fn start_binary(
+		binary: &Path,
+		rpc: &str,
+		store: &Path,
+		suri: &str,
+		flags: &[&str],
+	) -> Result<Self> {
+		let port = TcpListener::bind("127.0.0.1:0")
+			.and_then(|l| l.local_addr())
+			.map_err(|_| Error::Invalid("no free port"))?
+			.port();
+		let child = Command::new(binary)
+			.args(["--rpc", rpc, "--listen", &format!("127.0.0.1:{port}")])
+			.arg("--store")
+			.arg(format!("file://{}", store.display()))
+			.args(["--suri", suri])
+			.args(flags)
+			.stdout(Stdio::null())
+			.stderr(Stdio::inherit())
+			.spawn()
+			.map_err(|_| Error::Invalid("medchain-cloud could not be started"))?;
+		let cloud = Self { child, url: format!("http://127.0.0.1:{port}") };
+		let client = cloud.client();
+		let deadline = Instant::now() + Duration::from_secs(60);
+		while client.health().await.is_err() {
+			if Instant::now() > deadline {
+				return Err(Error::Invalid("medchain-cloud did not answer /health in 60 s"));
+			}
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+		Ok(cloud)
+	}
+
+	/// A client of this service.
+	pub fn client(&self) -> CloudClient {
+		CloudClient::new(&self.url)
+	}
+
+	/// Kills the process at once (`SIGKILL`), as a crash would.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+impl Drop for DevCloud {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
