@@ -21,8 +21,8 @@ use super::types::block_count;
 use super::types::{PdpFileParams, PdpPublicKey, SECTOR_BYTES};
 use crate::hash_to_curve::{hash_to_g1_blst, PDP_DST};
 use blst::blst_p1;
-use rand_core::{CryptoRng, RngCore, SeedableRng};
 use core::ops::Deref;
+use rand_core::{CryptoRng, RngCore, SeedableRng};
 use rayon::prelude::*;
 
 /// Blocks per parallel chunk (one MSM pair each).
