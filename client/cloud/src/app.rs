@@ -14,7 +14,7 @@ use axum::{
 	http::StatusCode,
 	middleware::{self, Next},
 	response::{IntoResponse, Response},
-	routing::{get, put},
+	routing::{get, post, put},
 	Json, Router,
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -54,6 +54,8 @@ pub struct App {
 	pub genesis: [u8; 32],
 	/// The limits.
 	pub limits: Limits,
+	/// One audit answer per entry per interval.
+	pub audits: crate::audit::AuditLimiter,
 	limiter: DefaultKeyedRateLimiter<IpAddr>,
 }
 
@@ -71,6 +73,7 @@ impl App {
 			account,
 			genesis,
 			limits,
+			audits: Default::default(),
 			limiter: RateLimiter::keyed(quota),
 		}
 	}
@@ -92,6 +95,7 @@ pub fn router(app: Arc<App>) -> Router {
 		.route("/metrics", get(metrics))
 		.route("/v1/bundles/:patient/:locator", put(crate::upload::upload))
 		.route("/v1/records/:patient/:seq", get(crate::download::download))
+		.route("/v1/audits/:patient/:seq", post(crate::audit::audit))
 		.layer(RequestBodyLimitLayer::new(app.max_body()))
 		.layer(TimeoutLayer::new(app.limits.timeout))
 		.layer(middleware::from_fn_with_state(app.clone(), rate_limit))

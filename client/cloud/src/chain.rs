@@ -124,21 +124,40 @@ impl Finalized {
 			.map_err(|e| ApiError::chain_unavailable(format!("undecodable may_serve: {e}")))
 	}
 
+	/// Entry `seq` of `patient` and whether it was erased; `None` if there is no such entry.
+	pub async fn entry(
+		&self,
+		patient: &AccountId,
+		seq: u32,
+	) -> Result<Option<(pallet_medchain_emr::EmrEntry<Runtime>, bool)>, ApiError> {
+		let entry = self
+			.fetch::<pallet_medchain_emr::EmrEntry<Runtime>>(
+				pallet_medchain_emr::Entries::<Runtime>::hashed_key_for(patient, seq),
+			)
+			.await?;
+		let Some(entry) = entry else { return Ok(None) };
+		let erased = self
+			.fetch::<()>(pallet_medchain_emr::Erasures::<Runtime>::hashed_key_for(patient, seq))
+			.await?
+			.is_some();
+		Ok(Some((entry, erased)))
+	}
+
+	/// PDP public key `version` (SCALE) of hospital `hospital`.
+	pub async fn pdp_key(&self, hospital: u32, version: u32) -> Result<Option<Vec<u8>>, ApiError> {
+		self.fetch::<Vec<u8>>(PdpKeys::<Runtime>::hashed_key_for(hospital, version)).await
+	}
+
 	/// The locator of entry `seq` of `patient`, if the entry exists and is not erased.
 	pub async fn live_locator(
 		&self,
 		patient: &AccountId,
 		seq: u32,
 	) -> Result<Option<Vec<u8>>, ApiError> {
-		let entry = self
-			.fetch::<pallet_medchain_emr::EmrEntry<Runtime>>(
-				pallet_medchain_emr::Entries::<Runtime>::hashed_key_for(patient, seq),
-			)
-			.await?;
-		let erased = self
-			.fetch::<()>(pallet_medchain_emr::Erasures::<Runtime>::hashed_key_for(patient, seq))
+		Ok(self
+			.entry(patient, seq)
 			.await?
-			.is_some();
-		Ok(entry.filter(|_| !erased).map(|e| e.record.locator.to_vec()))
+			.filter(|(_, erased)| !erased)
+			.map(|(entry, _)| entry.record.locator.to_vec()))
 	}
 }

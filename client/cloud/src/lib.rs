@@ -14,18 +14,21 @@
 //!   receipt;
 //! - [`download`]: `GET /v1/records/{patient}/{seq}`, served to the grantee that
 //!   `AccessApi::may_serve` names at the finalized head, re-checked during long downloads;
+//! - [`audit`]: `POST /v1/audits/{patient}/{seq}`, masked PDP proofs from the challenged
+//!   blocks only, signed by the provider, rate-limited per entry;
 //! - [`app`]: the routes, `/health`, `/metrics` ([`metrics`]), the body limit, rate limit and
 //!   timeout; [`error`]: JSON errors with stable codes;
 //! - [`config`]: the command line and its environment fallbacks.
 //!
-//! Still to come (issue 14): sealing downloads to the delivery key, audit answers, search
-//! fulfilment, S3, the deletion of bundles whose entry is never appended.
+//! Still to come (issue 14): sealing downloads to the delivery key, search fulfilment, S3,
+//! the deletion of bundles whose entry is never appended.
 //!
 //! ## Interface
 //!
 //! Store operations return [`store::StoreError`]; handlers answer [`error::ApiError`].
 
 pub mod app;
+pub mod audit;
 pub mod chain;
 pub mod config;
 pub mod download;

@@ -153,6 +153,33 @@ impl CloudClient {
 		Ok(UploadReceipt { outcome, receipt })
 	}
 
+	/// The provider's answer to an audit challenge of entry `seq` of `patient` for `seed`:
+	/// the SCALE file parameters, the SCALE masked proof, and the provider's signature over
+	/// [`crate::storage::audit_answer_message`].
+	pub async fn audit(
+		&self,
+		patient: &AccountId,
+		seq: u32,
+		seed: [u8; 32],
+	) -> Result<(Vec<u8>, Vec<u8>, [u8; 64])> {
+		let path =
+			format!("/v1/audits/{}/{seq}?seed=0x{}", patient.to_ss58check(), hex::encode(seed));
+		let request = self.request("POST", &path).body(full(Bytes::new()));
+		let (status, body) = self.send(request.map_err(invalid)?).await?;
+		ok_or_service_error(status, &body)?;
+		let answer: serde_json::Value =
+			serde_json::from_slice(&body).map_err(|e| Error::Decode(format!("audit: {e}")))?;
+		let field = |name: &str| {
+			answer[name]
+				.as_str()
+				.and_then(|hex| hex::decode(hex.trim_start_matches("0x")).ok())
+				.ok_or_else(|| Error::Decode(format!("audit: no {name} in the answer")))
+		};
+		let signature = <[u8; 64]>::try_from(field("signature")?)
+			.map_err(|_| Error::Decode("audit: the signature is not 64 bytes".into()))?;
+		Ok((field("file_params")?, field("proof")?, signature))
+	}
+
 	/// Downloads (a range of) an entry's ciphertext as `grantee`, on the chain of `genesis`.
 	pub async fn download(
 		&self,

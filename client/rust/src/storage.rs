@@ -155,6 +155,25 @@ pub fn download_message(
 	(DOWNLOAD_DOMAIN, 1u8, genesis, provider, grantee, patient, seq, request, not_after).encode()
 }
 
+/// The first bytes of an audit answer statement.
+pub const AUDIT_DOMAIN: [u8; 17] = *b"medchain/audit/v1";
+
+/// The bytes a provider signs with its answer to an audit challenge of entry `seq` of
+/// `patient` for `seed`: domain, version 1, genesis hash, provider, patient, seq, seed,
+/// BLAKE2b-256 of the SCALE proof. A relayer that carries the answer cannot change the proof
+/// without the signature failing, so it cannot frame the provider with a bad one.
+pub fn audit_answer_message(
+	genesis: [u8; 32],
+	provider: &AccountId,
+	patient: &AccountId,
+	seq: u32,
+	seed: [u8; 32],
+	proof: &[u8],
+) -> Vec<u8> {
+	let proof_hash = sp_io::hashing::blake2_256(proof);
+	(AUDIT_DOMAIN, 1u8, genesis, provider, patient, seq, seed, proof_hash).encode()
+}
+
 /// The placeholder receipt of an entry no provider has acknowledged yet; the runtime refuses it.
 pub fn no_receipt() -> Signature {
 	sr25519::Signature::from_raw([0; 64]).into()

@@ -248,12 +248,27 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		let bundle = store.get(&patient_id, seq).unwrap();
 		assert_eq!(entry.record.ciphertext_hash, sp_io::hashing::blake2_256(&bundle.ciphertext));
 		assert_eq!(entry.record.shve_commitment, sp_io::hashing::blake2_256(&bundle.shve.encode()));
-		// An audit challenge answered by the provider, checked by the wasm runtime through the
+		// An audit challenge answered by the provider's service (a masked proof from the
+		// challenged blocks, signed by the provider), checked by the wasm runtime through the
 		// PDP host function against the hospital's key on chain.
 		let seed = [seq as u8 + 1; 32];
-		let (params, proof) = store
-			.prove_possession(&patient_id, seq, &record_service.pdp_key(), &seed, &mut rng)
-			.unwrap();
+		let (params, proof, signature) = cloud.audit(&patient_id, seq, seed).await.unwrap();
+		let message = storage::audit_answer_message(
+			genesis,
+			&account(&provider),
+			&patient_id,
+			seq,
+			seed,
+			&proof,
+		);
+		let signature = sr25519::Signature::from_raw(signature).into();
+		assert!(
+			storage::verify(&signature, &message, &account(&provider)),
+			"signed by the provider"
+		);
+		// A second answer for the same entry at once is refused: the caller names the seed.
+		let again = cloud.audit(&patient_id, seq, [0xee; 32]).await.expect_err("rate-limited");
+		assert!(matches!(&again, medchain_client::Error::Service { status: 429, .. }), "{again}");
 		let check = |seed: [u8; 32]| {
 			chain.runtime_api::<PossessionCheck>(
 				"EmrApi_check_possession",
