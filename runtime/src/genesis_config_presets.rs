@@ -32,11 +32,17 @@ fn dev_session_keys((aura, grandpa): DevValidator) -> SessionKeys {
 	SessionKeys { aura: aura.public().into(), grandpa: grandpa.public().into() }
 }
 
-/// A genesis state with the given validators, endowed accounts and sudo (registrar) key.
+/// The endpoint of the development chain's storage provider: `medchain-cloud`'s default
+/// listen address, where `scripts/devnet.sh` starts it as Ferdie.
+pub const DEV_PROVIDER_ENDPOINT: &str = "http://127.0.0.1:8710";
+
+/// A genesis state with the given validators, endowed accounts, sudo (registrar) key and
+/// storage providers (account, endpoint).
 fn medchain_genesis(
 	validators: Vec<DevValidator>,
 	endowed: Vec<AccountId>,
 	root: AccountId,
+	providers: Vec<(AccountId, String)>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -60,16 +66,19 @@ fn medchain_genesis(
 				.iter()
 				.map(|attribute| String::from(*attribute))
 				.collect::<Vec<_>>(),
+			providers,
 		},
 	})
 }
 
-/// One validator (Alice), the well-known accounts endowed, Alice as registrar (sudo).
+/// One validator (Alice), the well-known accounts endowed, Alice as registrar (sudo), and
+/// Ferdie as a storage provider at [`DEV_PROVIDER_ENDPOINT`].
 pub fn development_config_genesis() -> Value {
 	medchain_genesis(
 		vec![(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		vec![(Sr25519Keyring::Ferdie.to_account_id(), String::from(DEV_PROVIDER_ENDPOINT))],
 	)
 }
 
@@ -84,6 +93,7 @@ pub fn local_testnet_genesis() -> Value {
 		],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		Vec::new(),
 	)
 }
 

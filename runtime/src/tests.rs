@@ -67,6 +67,17 @@ fn development_preset_has_alice_as_sole_validator_and_registrar() {
 		let bob = System::account(Sr25519Keyring::Bob.to_account_id());
 		assert!(bob.data.free > 1_000 * UNIT);
 		assert_genesis_allowlist();
+		// Ferdie is the storage provider `scripts/devnet.sh` runs medchain-cloud as.
+		use medchain_primitives::ProviderRegistry;
+		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+		assert_eq!(
+			<Registry as ProviderRegistry<AccountId>>::active_provider(&ferdie),
+			Some(medchain_primitives::ProviderInfo { operator: None })
+		);
+		let endpoint =
+			pallet_medchain_registry::Providers::<Runtime>::get(&ferdie).unwrap().endpoint;
+		assert_eq!(&endpoint[..], crate::genesis_config_presets::DEV_PROVIDER_ENDPOINT.as_bytes());
+		assert!(System::account(&ferdie).sufficients >= 1, "the provider's account exists");
 	});
 }
 

@@ -143,6 +143,28 @@ impl Finalized {
 		Ok(Some((entry, erased)))
 	}
 
+	/// The locators of the live entries of `patient` that `provider` hosts (the chain's
+	/// hosted index, which an erasure leaves).
+	pub async fn hosted_locators(
+		&self,
+		patient: &AccountId,
+		provider: &AccountId,
+	) -> Result<Vec<Vec<u8>>, ApiError> {
+		let seqs = self
+			.fetch::<Vec<u32>>(pallet_medchain_emr::HostedBy::<Runtime>::hashed_key_for(
+				patient, provider,
+			))
+			.await?
+			.unwrap_or_default();
+		let mut locators = Vec::with_capacity(seqs.len());
+		for seq in seqs {
+			if let Some(locator) = self.live_locator(patient, seq).await? {
+				locators.push(locator);
+			}
+		}
+		Ok(locators)
+	}
+
 	/// PDP public key `version` (SCALE) of hospital `hospital`.
 	pub async fn pdp_key(&self, hospital: u32, version: u32) -> Result<Option<Vec<u8>>, ApiError> {
 		self.fetch::<Vec<u8>>(PdpKeys::<Runtime>::hashed_key_for(hospital, version)).await

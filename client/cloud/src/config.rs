@@ -40,6 +40,16 @@ pub struct Config {
 	/// Requests a client may make at once above the sustained rate.
 	#[arg(long, env = "MEDCHAIN_CLOUD_BURST", default_value_t = NonZeroU32::new(100).expect("non-zero"))]
 	pub burst: NonZeroU32,
+	/// Seconds after which a bundle that no live entry of this provider lists is deleted
+	/// (never appended, or erased).
+	#[arg(long, env = "MEDCHAIN_CLOUD_UNLISTED_TTL_SECS", default_value_t = 3600)]
+	pub unlisted_ttl_secs: u64,
+	/// Seconds between two sweeps for such bundles.
+	#[arg(long, env = "MEDCHAIN_CLOUD_RETENTION_CHECK_SECS", default_value_t = 60)]
+	pub retention_check_secs: u64,
+	/// How long to keep trying to reach the node at start, in seconds.
+	#[arg(long, env = "MEDCHAIN_CLOUD_CONNECT_TIMEOUT_SECS", default_value_t = 60)]
+	pub connect_timeout_secs: u64,
 	/// Longest a request may take, in seconds, body included.
 	#[arg(long, env = "MEDCHAIN_CLOUD_TIMEOUT_SECS", default_value_t = 600)]
 	pub timeout_secs: u64,

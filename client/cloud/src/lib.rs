@@ -18,10 +18,11 @@
 //!   blocks only, signed by the provider, rate-limited per entry;
 //! - [`app`]: the routes, `/health`, `/metrics` ([`metrics`]), the body limit, rate limit and
 //!   timeout; [`error`]: JSON errors with stable codes;
+//! - [`retention`]: bundles no live entry lists (never appended, or erased) deleted after a
+//!   configurable time;
 //! - [`config`]: the command line and its environment fallbacks.
 //!
-//! Still to come (issue 14): sealing downloads to the delivery key, search fulfilment, S3,
-//! the deletion of bundles whose entry is never appended.
+//! Still to come (issue 14): sealing downloads to the delivery key, search fulfilment, S3.
 //!
 //! ## Interface
 //!
@@ -34,5 +35,6 @@ pub mod config;
 pub mod download;
 pub mod error;
 pub mod metrics;
+pub mod retention;
 pub mod store;
 pub mod upload;

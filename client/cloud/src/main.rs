@@ -1,6 +1,10 @@
 //! `medchain-cloud`: runs the storage provider service (see the crate docs).
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{
+	net::SocketAddr,
+	sync::Arc,
+	time::{Duration, Instant},
+};
 
 use clap::Parser;
 use medchain_client::chain::Chain;
@@ -19,8 +23,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let store = BundleStore::local(&config.store_dir()?, config.max_bundle_bytes)?;
 	// Uploads cut short by a crash left staging data only: removed before serving.
 	let swept = store.sweep_staging().await?;
-	let chain = Chain::connect(&config.rpc).await?;
+	let chain = connect(&config.rpc, Duration::from_secs(config.connect_timeout_secs)).await?;
 	let app = Arc::new(app::App::new(chain, store, key, config.limits()));
+	tokio::spawn(medchain_cloud::retention::run(
+		app.clone(),
+		Duration::from_secs(config.unlisted_ttl_secs),
+		Duration::from_secs(config.retention_check_secs.max(1)),
+	));
 	let listener = tokio::net::TcpListener::bind(config.listen).await?;
 	tracing::info!(
 		listen = %listener.local_addr()?,
@@ -35,4 +44,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 		})
 		.await?;
 	Ok(())
+}
+
+/// Connects to the node at `rpc`, retrying every second for up to `patience` (a node started
+/// beside the service takes a moment to open its RPC port).
+async fn connect(rpc: &str, patience: Duration) -> Result<Chain, medchain_client::Error> {
+	let deadline = Instant::now() + patience;
+	loop {
+		match Chain::connect(rpc).await {
+			Ok(chain) => return Ok(chain),
+			Err(e) if Instant::now() < deadline => {
+				tracing::warn!(rpc, error = %e, "the node is not reachable yet; retrying");
+				tokio::time::sleep(Duration::from_secs(1)).await;
+			},
+			Err(e) => return Err(e),
+		}
+	}
 }

@@ -70,6 +70,20 @@ impl BundleKey {
 		Path::from(format!("bundles/{}/{}", hex::encode(self.patient), hex::encode(self.locator)))
 	}
 
+	/// The key of a `bundles/<patient>/<locator>.meta` path.
+	fn from_meta_path(path: &Path) -> Option<Self> {
+		let mut parts = path.parts();
+		let (root, patient, name) = (parts.next()?, parts.next()?, parts.next()?);
+		if root.as_ref() != "bundles" || parts.next().is_some() {
+			return None;
+		}
+		let locator = name.as_ref().strip_suffix(".meta")?;
+		Some(Self {
+			patient: hex::decode(patient.as_ref()).ok()?.try_into().ok()?,
+			locator: hex::decode(locator).ok()?.try_into().ok()?,
+		})
+	}
+
 	fn meta_path(&self) -> Path {
 		Path::from(format!(
 			"bundles/{}/{}.meta",
@@ -324,6 +338,32 @@ impl BundleStore {
 		let options = GetOptions { range: range.map(GetRange::Bounded), ..Default::default() };
 		let result = self.store.get_opts(&key.path(), options).await.map_err(not_found)?;
 		Ok(result.into_stream().map_err(StoreError::from).boxed())
+	}
+
+	/// Every bundle with metadata in the store, with the time its metadata was written (unix
+	/// seconds): the bundles the provider acknowledged.
+	pub async fn receipted(&self) -> Result<Vec<(BundleKey, i64)>> {
+		let objects: Vec<_> =
+			self.store.list(Some(&Path::from("bundles"))).try_collect::<Vec<_>>().await?;
+		Ok(objects
+			.into_iter()
+			.filter_map(|object| {
+				let key = BundleKey::from_meta_path(&object.location)?;
+				Some((key, object.last_modified.timestamp()))
+			})
+			.collect())
+	}
+
+	/// Removes the bundle at `key` and then its metadata (so that a removal cut short is
+	/// found and finished by the next one); a part already gone is no error.
+	pub async fn remove(&self, key: &BundleKey) -> Result<()> {
+		for path in [key.path(), key.meta_path()] {
+			match self.store.delete(&path).await {
+				Ok(()) | Err(object_store::Error::NotFound { .. }) => {},
+				Err(e) => return Err(e.into()),
+			}
+		}
+		Ok(())
 	}
 
 	/// Removes every staging object: what uploads cut short (a crash, a killed process) left.

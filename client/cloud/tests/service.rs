@@ -1,6 +1,7 @@
 //! medchain-cloud as a process over HTTP against a real dev node: an upload answered with a
 //! receipt the chain accepts; every bad upload refused with its documented code and nothing of
-//! it stored; a restart after `kill -9` that keeps what was stored and sweeps what was not.
+//! it stored; a restart after `kill -9` that keeps what was stored and sweeps what was not; a
+//! bundle no entry lists deleted after the retention time, an appended one kept.
 
 use std::path::Path;
 
@@ -40,6 +41,9 @@ fn account(pair: &sr25519::Pair) -> AccountId {
 /// The largest bundle the service under test takes.
 const MAX_BUNDLE: u64 = 16 << 20;
 
+/// How long the service under test keeps a bundle no entry lists: longer than appending takes.
+const UNLISTED_TTL: std::time::Duration = std::time::Duration::from_secs(20);
+
 async fn start(node: &DevNode, dir: &Path) -> DevCloud {
 	let limit = MAX_BUNDLE.to_string();
 	DevCloud::start_binary(
@@ -47,7 +51,14 @@ async fn start(node: &DevNode, dir: &Path) -> DevCloud {
 		&node.url,
 		dir,
 		"//cloud-test//provider",
-		&["--max-bundle-bytes", &limit],
+		&[
+			"--max-bundle-bytes",
+			&limit,
+			"--unlisted-ttl-secs",
+			&UNLISTED_TTL.as_secs().to_string(),
+			"--retention-check-secs",
+			"1",
+		],
 	)
 	.await
 	.expect("medchain-cloud starts")
@@ -174,6 +185,14 @@ async fn uploads_are_checked_receipted_and_survive_a_crash() {
 	let message = storage::receipt_message(genesis, &world.provider, &header.bundle);
 	assert!(storage::verify(&receipt, &message, &world.provider));
 	assert!(stored(dir.path(), &world.patient, &header.bundle.locator));
+	// The record service appends the entry with that receipt; the runtime checks it.
+	let mut entry = good.entry.clone();
+	entry.receipt = receipt;
+	let append = pallet_medchain_emr::Call::<Runtime>::append_record {
+		patient: world.patient.clone(),
+		record: entry,
+	};
+	world.chain.submit(&world.services[0], append.into()).await.expect("appended with the receipt");
 
 	// Bad uploads, each with its code, none of them stored.
 	let locator = |prepared: &PreparedRecord| prepared.entry.locator.to_vec();
@@ -303,9 +322,15 @@ async fn uploads_are_checked_receipted_and_survive_a_crash() {
 	let retried = client.upload_raw(&patient, &locator(&cut), cut_body.into()).await.unwrap();
 	assert_eq!(retried.outcome, "stored");
 
+	// Past the retention time, the bundle no entry lists is deleted and the appended one stays.
+	tokio::time::sleep(UNLISTED_TTL + std::time::Duration::from_secs(3)).await;
+	assert!(!stored(dir.path(), &patient, &locator(&cut)), "an unlisted bundle is deleted");
+	assert!(stored(dir.path(), &patient, &header.bundle.locator), "a listed bundle stays");
+
 	// Counted in the metrics.
 	let (_, metrics) = client.get("/metrics").await.unwrap();
 	let metrics = String::from_utf8_lossy(&metrics);
 	assert!(metrics.contains("medchain_cloud_uploads_total{outcome=\"stored\"} 1"), "{metrics}");
 	assert!(metrics.contains("medchain_cloud_uploads_total{outcome=\"already_stored\"} 1"));
+	assert!(metrics.contains("medchain_cloud_uploads_total{outcome=\"deleted_unlisted\"} 1"));
 }

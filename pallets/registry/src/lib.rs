@@ -371,6 +371,9 @@ pub mod pallet {
 		/// The attributes on the registrar's allowlist from the start (for example
 		/// `emergency`, which break-glass access needs); each must obey the allowlist rule.
 		pub allowed_attributes: Vec<String>,
+		/// Storage providers registered from the start, each with its service's endpoint and
+		/// operated by no hospital (a development chain's provider, say).
+		pub providers: Vec<(T::AccountId, String)>,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -386,6 +389,25 @@ pub mod pallet {
 				if let Err(error) = Pallet::<T>::do_allow_attribute(bounded) {
 					panic!("genesis attribute {attribute:?} refused: {error:?}");
 				}
+			}
+			for (provider, endpoint) in &self.providers {
+				let endpoint =
+					BoundedVec::try_from(endpoint.as_bytes().to_vec()).unwrap_or_else(|_| {
+						panic!("genesis provider endpoint {endpoint:?} is too long")
+					});
+				if let Err(error) = Pallet::<T>::ensure_no_role(provider) {
+					panic!("genesis provider {provider:?} already has a role: {error:?}");
+				}
+				Providers::<T>::insert(
+					provider,
+					Provider {
+						operator: None,
+						endpoint,
+						registered_at: sp_runtime::traits::Zero::zero(),
+						revoked_at: None,
+					},
+				);
+				Pallet::<T>::make_account_exist(provider);
 			}
 		}
 	}
