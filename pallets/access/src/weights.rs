@@ -3,15 +3,17 @@
 //! 64.0.0) on 2026-12-01.
 //!
 //! Steps `50`, repeat `20`, wasm execution `Compiled`,
-//! chain `Some("dev")`, CPU `AMD EPYC`.
+//! chain `None`, CPU `AMD EPYC`.
 //! Regenerate with the command below rather than editing by hand.
 
 // Command:
 // /root/.cache/medchain/target/release/medchain-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/medchain/target/medchain_runtime.benchmarks.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_medchain_access
 // --extrinsic
@@ -67,7 +69,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::Patients` (r:1 w:0)
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Entries` (r:64 w:0)
-	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4806), added: 7281, mode: `MaxEncodedLen`)
+	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4872), added: 7347, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Erasures` (r:64 w:0)
 	/// Proof: `Emr::Erasures` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Access::RequestCounts` (r:1 w:1)
@@ -96,16 +98,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(510), added: 2985, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 64]`.
 	fn request_access(r: u32, ) -> Weight {
-		// Proof size: measured `4383 + r * (3226 ±0)`, estimated `41902 + r * (7281 ±0)`.
-		// Minimum execution time: 301_422_000 picoseconds.
-		Weight::from_parts(707_842_903, 41902)
-			// Standard error: 8_775_255
-			.saturating_add(Weight::from_parts(305_039_074, 0).saturating_mul(r.into()))
+		// Proof size: measured `4383 + r * (3291 ±0)`, estimated `41902 + r * (7347 ±0)`.
+		// Minimum execution time: 255_737_000 picoseconds.
+		Weight::from_parts(175_064_764, 41902)
+			// Standard error: 2_471_841
+			.saturating_add(Weight::from_parts(233_489_112, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(r.into()))
 	}
 	/// Storage: `Registry::Providers` (r:1 w:0)
 	/// Proof: `Registry::Providers` (`max_values`: None, `max_size`: Some(320), added: 2795, mode: `MaxEncodedLen`)
@@ -134,7 +136,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Emr::HostedBy` (r:1 w:0)
 	/// Proof: `Emr::HostedBy` (`max_values`: None, `max_size`: Some(1378), added: 3853, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Entries` (r:320 w:0)
-	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4806), added: 7281, mode: `MaxEncodedLen`)
+	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4872), added: 7347, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Erasures` (r:320 w:0)
 	/// Proof: `Emr::Erasures` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessLength` (r:1 w:1)
@@ -147,16 +149,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 320]`.
 	fn fulfil_search(n: u32, ) -> Weight {
-		// Proof size: measured `5170 + n * (3230 ±0)`, estimated `41902 + n * (7281 ±0)`.
-		// Minimum execution time: 505_323_000 picoseconds.
-		Weight::from_parts(8_774_255_363, 41902)
-			// Standard error: 5_517_463
-			.saturating_add(Weight::from_parts(185_629_490, 0).saturating_mul(n.into()))
+		// Proof size: measured `5207 + n * (3295 ±0)`, estimated `41902 + n * (7347 ±0)`.
+		// Minimum execution time: 502_578_000 picoseconds.
+		Weight::from_parts(546_680_000, 41902)
+			// Standard error: 1_335_455
+			.saturating_add(Weight::from_parts(232_998_154, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(31_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 	/// Storage: `Registry::Doctors` (r:1 w:0)
 	/// Proof: `Registry::Doctors` (`max_values`: None, `max_size`: Some(1119), added: 3594, mode: `MaxEncodedLen`)
@@ -167,7 +169,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::Patients` (r:1 w:0)
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Entries` (r:64 w:0)
-	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4806), added: 7281, mode: `MaxEncodedLen`)
+	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4872), added: 7347, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Erasures` (r:64 w:0)
 	/// Proof: `Emr::Erasures` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Access::RequestCounts` (r:1 w:1)
@@ -196,16 +198,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(510), added: 2985, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 64]`.
 	fn break_glass(r: u32, ) -> Weight {
-		// Proof size: measured `4223 + r * (3226 ±0)`, estimated `41902 + r * (7281 ±0)`.
-		// Minimum execution time: 197_047_000 picoseconds.
-		Weight::from_parts(201_676_000, 41902)
-			// Standard error: 3_920_100
-			.saturating_add(Weight::from_parts(319_041_503, 0).saturating_mul(r.into()))
+		// Proof size: measured `4223 + r * (3291 ±0)`, estimated `41902 + r * (7347 ±0)`.
+		// Minimum execution time: 205_273_000 picoseconds.
+		Weight::from_parts(372_791_670, 41902)
+			// Standard error: 1_977_000
+			.saturating_add(Weight::from_parts(235_293_447, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(25_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(r.into()))
 	}
 	/// Storage: `Registry::Patients` (r:1 w:0)
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
@@ -223,8 +225,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn set_consent() -> Weight {
 		// Proof size: measured `4433`, estimated `171270`.
-		// Minimum execution time: 784_714_000 picoseconds.
-		Weight::from_parts(1_365_168_000, 171270)
+		// Minimum execution time: 773_313_000 picoseconds.
+		Weight::from_parts(1_312_920_000, 171270)
 			.saturating_add(T::DbWeight::get().reads(71_u64))
 			.saturating_add(T::DbWeight::get().writes(69_u64))
 	}
@@ -242,8 +244,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn clear_consent() -> Weight {
 		// Proof size: measured `727`, estimated `3570`.
-		// Minimum execution time: 71_804_000 picoseconds.
-		Weight::from_parts(117_760_000, 3570)
+		// Minimum execution time: 72_636_000 picoseconds.
+		Weight::from_parts(118_101_000, 3570)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -259,8 +261,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn set_consent_mode() -> Weight {
 		// Proof size: measured `317`, estimated `3554`.
-		// Minimum execution time: 56_977_000 picoseconds.
-		Weight::from_parts(75_471_000, 3554)
+		// Minimum execution time: 59_451_000 picoseconds.
+		Weight::from_parts(94_978_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -275,10 +277,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 320]`.
 	fn prune_request(n: u32, ) -> Weight {
 		// Proof size: measured `608 + n * (47 ±0)`, estimated `3975 + n * (2635 ±0)`.
-		// Minimum execution time: 70_231_000 picoseconds.
-		Weight::from_parts(31_033_545, 3975)
-			// Standard error: 153_534
-			.saturating_add(Weight::from_parts(10_181_712, 0).saturating_mul(n.into()))
+		// Minimum execution time: 103_783_000 picoseconds.
+		Weight::from_parts(107_410_000, 3975)
+			// Standard error: 68_934
+			.saturating_add(Weight::from_parts(11_167_792, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -297,8 +299,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::PresenceKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_presence_key() -> Weight {
 		// Proof size: measured `355`, estimated `3554`.
-		// Minimum execution time: 58_459_000 picoseconds.
-		Weight::from_parts(94_958_000, 3554)
+		// Minimum execution time: 61_144_000 picoseconds.
+		Weight::from_parts(98_804_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -316,10 +318,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Delegates` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DelegateCount` (r:1 w:1)
 	/// Proof: `Access::DelegateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::ReferencedAccounts` (r:1 w:1)
+	/// Proof: `Access::ReferencedAccounts` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Representing` (r:1 w:1)
 	/// Proof: `Access::Representing` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DelegatedUntil` (r:1 w:1)
+	/// Proof: `Access::DelegatedUntil` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessLength` (r:1 w:1)
 	/// Proof: `Access::AccessLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessHead` (r:1 w:1)
@@ -327,11 +333,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::AccessLog` (r:0 w:1)
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn add_delegate() -> Weight {
-		// Proof size: measured `967`, estimated `4584`.
-		// Minimum execution time: 109_073_000 picoseconds.
-		Weight::from_parts(187_630_000, 4584)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Proof size: measured `1164`, estimated `4584`.
+		// Minimum execution time: 125_233_000 picoseconds.
+		Weight::from_parts(208_809_000, 4584)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Registry::Patients` (r:1 w:0)
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
@@ -341,25 +347,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::DelegateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Representing` (r:1 w:1)
 	/// Proof: `Access::Representing` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Guarding` (r:1 w:0)
+	/// Proof: `Access::Guarding` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessLength` (r:1 w:1)
 	/// Proof: `Access::AccessLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessHead` (r:1 w:1)
 	/// Proof: `Access::AccessHead` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DelegatedUntil` (r:0 w:1)
+	/// Proof: `Access::DelegatedUntil` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessLog` (r:0 w:1)
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn remove_delegate() -> Weight {
-		// Proof size: measured `801`, estimated `3565`.
-		// Minimum execution time: 75_932_000 picoseconds.
-		Weight::from_parts(127_147_000, 3565)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `834`, estimated `3565`.
+		// Minimum execution time: 81_141_000 picoseconds.
+		Weight::from_parts(118_351_000, 3565)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Registry::Patients` (r:1 w:0)
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Guardians` (r:1 w:1)
 	/// Proof: `Access::Guardians` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Guarding` (r:2 w:2)
+	/// Proof: `Access::Guarding` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Representing` (r:2 w:2)
 	/// Proof: `Access::Representing` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::ReferencedAccounts` (r:1 w:1)
+	/// Proof: `Access::ReferencedAccounts` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AccessLength` (r:1 w:1)
@@ -369,11 +383,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::AccessLog` (r:0 w:1)
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn set_guardian() -> Weight {
-		// Proof size: measured `707`, estimated `6044`.
-		// Minimum execution time: 84_568_000 picoseconds.
-		Weight::from_parts(144_360_000, 6044)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Proof size: measured `854`, estimated `6044`.
+		// Minimum execution time: 98_544_000 picoseconds.
+		Weight::from_parts(159_017_000, 6044)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Access::JustificationDue` (r:1 w:1)
 	/// Proof: `Access::JustificationDue` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
@@ -387,8 +401,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::JustificationQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn justify_break_glass() -> Weight {
 		// Proof size: measured `525`, estimated `3549`.
-		// Minimum execution time: 55_384_000 picoseconds.
-		Weight::from_parts(95_148_000, 3549)
+		// Minimum execution time: 57_488_000 picoseconds.
+		Weight::from_parts(93_935_000, 3549)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -402,8 +416,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::PresenceNonces` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn sweep_nonce() -> Weight {
 		// Proof size: measured `134`, estimated `6092`.
-		// Minimum execution time: 50_865_000 picoseconds.
-		Weight::from_parts(81_713_000, 6092)
+		// Minimum execution time: 51_886_000 picoseconds.
+		Weight::from_parts(79_859_000, 6092)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -425,8 +439,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AccessLog` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
 	fn sweep_overdue() -> Weight {
 		// Proof size: measured `666`, estimated `5996`.
-		// Minimum execution time: 80_080_000 picoseconds.
-		Weight::from_parts(129_021_000, 5996)
+		// Minimum execution time: 82_354_000 picoseconds.
+		Weight::from_parts(131_515_000, 5996)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -439,10 +453,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn verify_access_chain_page(n: u32, ) -> Weight {
 		// Proof size: measured `808 + n * (1741 ±0)`, estimated `5567 + n * (4577 ±0)`.
-		// Minimum execution time: 38_722_000 picoseconds.
-		Weight::from_parts(40_616_000, 5567)
-			// Standard error: 164_014
-			.saturating_add(Weight::from_parts(24_380_341, 0).saturating_mul(n.into()))
+		// Minimum execution time: 39_564_000 picoseconds.
+		Weight::from_parts(55_153_000, 5567)
+			// Standard error: 147_568
+			.saturating_add(Weight::from_parts(24_815_400, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4577).saturating_mul(n.into()))
@@ -454,10 +468,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn readers_of_page(n: u32, ) -> Weight {
 		// Proof size: measured `740 + n * (1741 ±0)`, estimated `5567 + n * (4577 ±0)`.
-		// Minimum execution time: 29_706_000 picoseconds.
-		Weight::from_parts(2_119_835_530, 5567)
-			// Standard error: 358_869
-			.saturating_add(Weight::from_parts(20_590_035, 0).saturating_mul(n.into()))
+		// Minimum execution time: 32_731_000 picoseconds.
+		Weight::from_parts(50_094_000, 5567)
+			// Standard error: 129_055
+			.saturating_add(Weight::from_parts(24_690_513, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4577).saturating_mul(n.into()))
@@ -467,50 +481,50 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn request_access(r: u32, ) -> Weight {
-		Weight::from_parts(707_842_903, 41902)
-			.saturating_add(Weight::from_parts(305_039_074, 0).saturating_mul(r.into()))
+		Weight::from_parts(175_064_764, 41902)
+			.saturating_add(Weight::from_parts(233_489_112, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(27_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(r.into()))
 	}
 	fn fulfil_search(n: u32, ) -> Weight {
-		Weight::from_parts(8_774_255_363, 41902)
-			.saturating_add(Weight::from_parts(185_629_490, 0).saturating_mul(n.into()))
+		Weight::from_parts(546_680_000, 41902)
+			.saturating_add(Weight::from_parts(232_998_154, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(31_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 	fn break_glass(r: u32, ) -> Weight {
-		Weight::from_parts(201_676_000, 41902)
-			.saturating_add(Weight::from_parts(319_041_503, 0).saturating_mul(r.into()))
+		Weight::from_parts(372_791_670, 41902)
+			.saturating_add(Weight::from_parts(235_293_447, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(25_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(r.into()))
 	}
 	fn set_consent() -> Weight {
-		Weight::from_parts(1_365_168_000, 171270)
+		Weight::from_parts(1_312_920_000, 171270)
 			.saturating_add(ParityDbWeight::get().reads(71_u64))
 			.saturating_add(ParityDbWeight::get().writes(69_u64))
 	}
 	fn clear_consent() -> Weight {
-		Weight::from_parts(117_760_000, 3570)
+		Weight::from_parts(118_101_000, 3570)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_consent_mode() -> Weight {
-		Weight::from_parts(75_471_000, 3554)
+		Weight::from_parts(94_978_000, 3554)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn prune_request(n: u32, ) -> Weight {
-		Weight::from_parts(31_033_545, 3975)
-			.saturating_add(Weight::from_parts(10_181_712, 0).saturating_mul(n.into()))
+		Weight::from_parts(107_410_000, 3975)
+			.saturating_add(Weight::from_parts(11_167_792, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -518,50 +532,50 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2635).saturating_mul(n.into()))
 	}
 	fn set_presence_key() -> Weight {
-		Weight::from_parts(94_958_000, 3554)
+		Weight::from_parts(98_804_000, 3554)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn add_delegate() -> Weight {
-		Weight::from_parts(187_630_000, 4584)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+		Weight::from_parts(208_809_000, 4584)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn remove_delegate() -> Weight {
-		Weight::from_parts(127_147_000, 3565)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
-	}
-	fn set_guardian() -> Weight {
-		Weight::from_parts(144_360_000, 6044)
+		Weight::from_parts(118_351_000, 3565)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
+	fn set_guardian() -> Weight {
+		Weight::from_parts(159_017_000, 6044)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+	}
 	fn justify_break_glass() -> Weight {
-		Weight::from_parts(95_148_000, 3549)
+		Weight::from_parts(93_935_000, 3549)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn sweep_nonce() -> Weight {
-		Weight::from_parts(81_713_000, 6092)
+		Weight::from_parts(79_859_000, 6092)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn sweep_overdue() -> Weight {
-		Weight::from_parts(129_021_000, 5996)
+		Weight::from_parts(131_515_000, 5996)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn verify_access_chain_page(n: u32, ) -> Weight {
-		Weight::from_parts(40_616_000, 5567)
-			.saturating_add(Weight::from_parts(24_380_341, 0).saturating_mul(n.into()))
+		Weight::from_parts(55_153_000, 5567)
+			.saturating_add(Weight::from_parts(24_815_400, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4577).saturating_mul(n.into()))
 	}
 	fn readers_of_page(n: u32, ) -> Weight {
-		Weight::from_parts(2_119_835_530, 5567)
-			.saturating_add(Weight::from_parts(20_590_035, 0).saturating_mul(n.into()))
+		Weight::from_parts(50_094_000, 5567)
+			.saturating_add(Weight::from_parts(24_690_513, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4577).saturating_mul(n.into()))

@@ -3,15 +3,17 @@
 //! 64.0.0) on 2026-12-01.
 //!
 //! Steps `50`, repeat `20`, wasm execution `Compiled`,
-//! chain `Some("dev")`, CPU `AMD EPYC`.
+//! chain `None`, CPU `AMD EPYC`.
 //! Regenerate with the command below rather than editing by hand.
 
 // Command:
 // /root/.cache/medchain/target/release/medchain-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/medchain/target/medchain_runtime.benchmarks.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_medchain_emr
 // --extrinsic
@@ -53,12 +55,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	/// Storage: `Registry::Providers` (r:256 w:0)
 	/// Proof: `Registry::Providers` (`max_values`: None, `max_size`: Some(320), added: 2795, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Registry::AllowedAttributes` (r:47 w:0)
 	/// Proof: `Registry::AllowedAttributes` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Chains` (r:256 w:256)
 	/// Proof: `Emr::Chains` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Entries` (r:256 w:256)
-	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4806), added: 7281, mode: `MaxEncodedLen`)
+	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4872), added: 7347, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Erasures` (r:256 w:0)
 	/// Proof: `Emr::Erasures` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::HostedBy` (r:256 w:256)
@@ -67,69 +71,72 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emr::TotalEntries` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	/// The range of component `b` is `[0, 98304]`.
-	fn append_records(n: u32, _b: u32, ) -> Weight {
-		// Proof size: measured `6192 + n * (4328 ±0)`, estimated `121169 + n * (7281 ±0)`.
-		// Minimum execution time: 505_263_000 picoseconds.
-		Weight::from_parts(76_934_304_777, 121169)
-			// Standard error: 14_259_787
-			.saturating_add(Weight::from_parts(454_505_114, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(50_u64))
+	fn append_records(n: u32, b: u32, ) -> Weight {
+		// Proof size: measured `6257 + n * (4393 ±0)`, estimated `121169 + n * (7347 ±0)`.
+		// Minimum execution time: 627_942_000 picoseconds.
+		Weight::from_parts(788_632_000, 121169)
+			// Standard error: 3_293_614
+			.saturating_add(Weight::from_parts(543_451_270, 0).saturating_mul(n.into()))
+			// Standard error: 8_574
+			.saturating_add(Weight::from_parts(40_671, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(51_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 	/// Storage: `Emr::Entries` (r:1 w:0)
-	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4806), added: 7281, mode: `MaxEncodedLen`)
+	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4872), added: 7347, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Erasures` (r:1 w:1)
 	/// Proof: `Emr::Erasures` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::HostedBy` (r:1 w:1)
 	/// Proof: `Emr::HostedBy` (`max_values`: None, `max_size`: Some(1378), added: 3853, mode: `MaxEncodedLen`)
 	fn erase_record() -> Weight {
-		// Proof size: measured `5555`, estimated `8271`.
-		// Minimum execution time: 64_290_000 picoseconds.
-		Weight::from_parts(102_832_000, 8271)
+		// Proof size: measured `5620`, estimated `8337`.
+		// Minimum execution time: 59_340_000 picoseconds.
+		Weight::from_parts(66_334_000, 8337)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Emr::Chains` (r:1 w:0)
 	/// Proof: `Emr::Chains` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Emr::Entries` (r:4097 w:0)
-	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4806), added: 7281, mode: `MaxEncodedLen`)
+	/// Proof: `Emr::Entries` (`max_values`: None, `max_size`: Some(4872), added: 7347, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 4096]`.
 	fn verify_chain_page(n: u32, ) -> Weight {
-		// Proof size: measured `4641 + n * (3903 ±0)`, estimated `8271 + n * (7281 ±0)`.
-		// Minimum execution time: 43_902_000 picoseconds.
-		Weight::from_parts(68_588_000, 8271)
-			// Standard error: 451_436
-			.saturating_add(Weight::from_parts(37_125_460, 0).saturating_mul(n.into()))
+		// Proof size: measured `4706 + n * (3968 ±0)`, estimated `8337 + n * (7347 ±0)`.
+		// Minimum execution time: 47_268_000 picoseconds.
+		Weight::from_parts(401_369_964, 8337)
+			// Standard error: 301_212
+			.saturating_add(Weight::from_parts(27_144_118, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 }
 
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
 impl WeightInfo for () {
-	fn append_records(n: u32, _b: u32, ) -> Weight {
-		Weight::from_parts(76_934_304_777, 121169)
-			.saturating_add(Weight::from_parts(454_505_114, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(50_u64))
+	fn append_records(n: u32, b: u32, ) -> Weight {
+		Weight::from_parts(788_632_000, 121169)
+			.saturating_add(Weight::from_parts(543_451_270, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(40_671, 0).saturating_mul(b.into()))
+			.saturating_add(ParityDbWeight::get().reads(51_u64))
 			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 	fn erase_record() -> Weight {
-		Weight::from_parts(102_832_000, 8271)
+		Weight::from_parts(66_334_000, 8337)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn verify_chain_page(n: u32, ) -> Weight {
-		Weight::from_parts(68_588_000, 8271)
-			.saturating_add(Weight::from_parts(37_125_460, 0).saturating_mul(n.into()))
+		Weight::from_parts(401_369_964, 8337)
+			.saturating_add(Weight::from_parts(27_144_118, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 7281).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 }

@@ -3,15 +3,17 @@
 //! 64.0.0) on 2026-12-01.
 //!
 //! Steps `50`, repeat `20`, wasm execution `Compiled`,
-//! chain `Some("dev")`, CPU `AMD EPYC`.
+//! chain `None`, CPU `AMD EPYC`.
 //! Regenerate with the command below rather than editing by hand.
 
 // Command:
 // /root/.cache/medchain/target/release/medchain-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/medchain/target/medchain_runtime.benchmarks.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_medchain_registry
 // --extrinsic
@@ -75,9 +77,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::PdpKeys` (r:0 w:1)
 	/// Proof: `Registry::PdpKeys` (`max_values`: None, `max_size`: Some(12474), added: 14949, mode: `MaxEncodedLen`)
 	fn register_hospital() -> Weight {
-		// Proof size: measured `66`, estimated `4584`.
-		// Minimum execution time: 17_806_860_000 picoseconds.
-		Weight::from_parts(34_054_018_000, 4584)
+		// Proof size: measured `164`, estimated `4584`.
+		// Minimum execution time: 17_777_064_000 picoseconds.
+		Weight::from_parts(22_689_421_000, 4584)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -86,18 +88,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::PdpKeys` (r:0 w:1)
 	/// Proof: `Registry::PdpKeys` (`max_values`: None, `max_size`: Some(12474), added: 14949, mode: `MaxEncodedLen`)
 	fn update_hospital() -> Weight {
-		// Proof size: measured `374`, estimated `3686`.
-		// Minimum execution time: 17_760_313_000 picoseconds.
-		Weight::from_parts(32_969_149_000, 3686)
+		// Proof size: measured `407`, estimated `3686`.
+		// Minimum execution time: 17_687_948_000 picoseconds.
+		Weight::from_parts(22_806_760_000, 3686)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Registry::Hospitals` (r:1 w:1)
 	/// Proof: `Registry::Hospitals` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	fn revoke_hospital() -> Weight {
-		// Proof size: measured `374`, estimated `3686`.
-		// Minimum execution time: 36_888_000 picoseconds.
-		Weight::from_parts(45_786_000, 3686)
+		// Proof size: measured `407`, estimated `3686`.
+		// Minimum execution time: 37_861_000 picoseconds.
+		Weight::from_parts(50_434_000, 3686)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -117,11 +119,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 16]`.
 	fn register_doctor(a: u32, ) -> Weight {
-		// Proof size: measured `456 + a * (88 ±0)`, estimated `4584 + a * (2557 ±0)`.
-		// Minimum execution time: 66_524_000 picoseconds.
-		Weight::from_parts(85_969_202, 4584)
-			// Standard error: 225_147
-			.saturating_add(Weight::from_parts(7_488_711, 0).saturating_mul(a.into()))
+		// Proof size: measured `554 + a * (88 ±0)`, estimated `4584 + a * (2557 ±0)`.
+		// Minimum execution time: 73_097_000 picoseconds.
+		Weight::from_parts(109_580_018, 4584)
+			// Standard error: 269_207
+			.saturating_add(Weight::from_parts(5_766_945, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -133,11 +135,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Doctors` (`max_values`: None, `max_size`: Some(1119), added: 3594, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 16]`.
 	fn update_doctor(a: u32, ) -> Weight {
-		// Proof size: measured `1803 + a * (60 ±0)`, estimated `4584 + a * (2557 ±0)`.
-		// Minimum execution time: 39_584_000 picoseconds.
-		Weight::from_parts(54_974_018, 4584)
-			// Standard error: 165_638
-			.saturating_add(Weight::from_parts(9_908_774, 0).saturating_mul(a.into()))
+		// Proof size: measured `1836 + a * (60 ±0)`, estimated `4584 + a * (2557 ±0)`.
+		// Minimum execution time: 39_905_000 picoseconds.
+		Weight::from_parts(65_740_590, 4584)
+			// Standard error: 154_643
+			.saturating_add(Weight::from_parts(9_217_153, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -146,9 +148,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::Doctors` (r:1 w:1)
 	/// Proof: `Registry::Doctors` (`max_values`: None, `max_size`: Some(1119), added: 3594, mode: `MaxEncodedLen`)
 	fn revoke_doctor() -> Weight {
-		// Proof size: measured `1331`, estimated `4584`.
-		// Minimum execution time: 42_890_000 picoseconds.
-		Weight::from_parts(55_003_000, 4584)
+		// Proof size: measured `1364`, estimated `4584`.
+		// Minimum execution time: 42_329_000 picoseconds.
+		Weight::from_parts(62_115_000, 4584)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -165,27 +167,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size: measured `478`, estimated `4584`.
-		// Minimum execution time: 67_335_000 picoseconds.
-		Weight::from_parts(79_668_000, 4584)
+		// Proof size: measured `576`, estimated `4584`.
+		// Minimum execution time: 70_562_000 picoseconds.
+		Weight::from_parts(122_369_000, 4584)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Registry::Providers` (r:1 w:1)
 	/// Proof: `Registry::Providers` (`max_values`: None, `max_size`: Some(320), added: 2795, mode: `MaxEncodedLen`)
 	fn update_provider() -> Weight {
-		// Proof size: measured `508`, estimated `3785`.
-		// Minimum execution time: 30_937_000 picoseconds.
-		Weight::from_parts(39_163_000, 3785)
+		// Proof size: measured `545`, estimated `3785`.
+		// Minimum execution time: 37_970_000 picoseconds.
+		Weight::from_parts(59_721_000, 3785)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registry::Providers` (r:1 w:1)
 	/// Proof: `Registry::Providers` (`max_values`: None, `max_size`: Some(320), added: 2795, mode: `MaxEncodedLen`)
 	fn revoke_provider() -> Weight {
-		// Proof size: measured `508`, estimated `3785`.
-		// Minimum execution time: 33_272_000 picoseconds.
-		Weight::from_parts(39_284_000, 3785)
+		// Proof size: measured `545`, estimated `3785`.
+		// Minimum execution time: 37_591_000 picoseconds.
+		Weight::from_parts(61_605_000, 3785)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -200,27 +202,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
-		// Proof size: measured `66`, estimated `4584`.
-		// Minimum execution time: 32_752_000 picoseconds.
-		Weight::from_parts(35_636_000, 4584)
+		// Proof size: measured `164`, estimated `4584`.
+		// Minimum execution time: 36_128_000 picoseconds.
+		Weight::from_parts(64_460_000, 4584)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Registry::Patients` (r:1 w:1)
 	/// Proof: `Registry::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Guardians` (r:1 w:0)
+	/// Proof: `Access::Guardians` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Delegates` (r:1 w:0)
+	/// Proof: `Access::Delegates` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DelegateCount` (r:0 w:1)
+	/// Proof: `Access::DelegateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn revoke_patient() -> Weight {
-		// Proof size: measured `175`, estimated `3554`.
-		// Minimum execution time: 19_617_000 picoseconds.
-		Weight::from_parts(21_891_000, 3554)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Proof size: measured `221`, estimated `3565`.
+		// Minimum execution time: 34_184_000 picoseconds.
+		Weight::from_parts(59_491_000, 3565)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Registry::CurrentKeyEpoch` (r:1 w:1)
 	/// Proof: `Registry::CurrentKeyEpoch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn start_key_epoch() -> Weight {
-		// Proof size: measured `93`, estimated `1493`.
-		// Minimum execution time: 14_187_000 picoseconds.
-		Weight::from_parts(19_677_000, 1493)
+		// Proof size: measured `126`, estimated `1493`.
+		// Minimum execution time: 14_637_000 picoseconds.
+		Weight::from_parts(24_606_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -228,8 +236,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registry::Parameters` (`max_values`: Some(1), `max_size`: Some(2084), added: 2579, mode: `MaxEncodedLen`)
 	fn set_public_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 11_502_000 picoseconds.
-		Weight::from_parts(13_325_000, 0)
+		// Minimum execution time: 11_963_000 picoseconds.
+		Weight::from_parts(22_172_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registry::AllowedAttributes` (r:1 w:1)
@@ -237,9 +245,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::AllowedAttributeCount` (r:1 w:1)
 	/// Proof: `Registry::AllowedAttributeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn allow_attribute() -> Weight {
-		// Proof size: measured `80`, estimated `3547`.
-		// Minimum execution time: 27_792_000 picoseconds.
-		Weight::from_parts(30_827_000, 3547)
+		// Proof size: measured `113`, estimated `3547`.
+		// Minimum execution time: 27_671_000 picoseconds.
+		Weight::from_parts(42_168_000, 3547)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -248,9 +256,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::AllowedAttributeCount` (r:1 w:1)
 	/// Proof: `Registry::AllowedAttributeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn disallow_attribute() -> Weight {
-		// Proof size: measured `171`, estimated `3547`.
-		// Minimum execution time: 25_027_000 picoseconds.
-		Weight::from_parts(30_386_000, 3547)
+		// Proof size: measured `204`, estimated `3547`.
+		// Minimum execution time: 25_207_000 picoseconds.
+		Weight::from_parts(40_295_000, 3547)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -269,9 +277,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Registry::FeelessBlockWeight` (r:1 w:1)
 	/// Proof: `Registry::FeelessBlockWeight` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	fn check_feeless() -> Weight {
-		// Proof size: measured `381`, estimated `4584`.
-		// Minimum execution time: 45_335_000 picoseconds.
-		Weight::from_parts(74_459_000, 4584)
+		// Proof size: measured `482`, estimated `4584`.
+		// Minimum execution time: 47_609_000 picoseconds.
+		Weight::from_parts(76_152_000, 4584)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -280,87 +288,87 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements priced with ParityDB's weights, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_hospital() -> Weight {
-		Weight::from_parts(34_054_018_000, 4584)
+		Weight::from_parts(22_689_421_000, 4584)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_hospital() -> Weight {
-		Weight::from_parts(32_969_149_000, 3686)
+		Weight::from_parts(22_806_760_000, 3686)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke_hospital() -> Weight {
-		Weight::from_parts(45_786_000, 3686)
+		Weight::from_parts(50_434_000, 3686)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_doctor(a: u32, ) -> Weight {
-		Weight::from_parts(85_969_202, 4584)
-			.saturating_add(Weight::from_parts(7_488_711, 0).saturating_mul(a.into()))
+		Weight::from_parts(109_580_018, 4584)
+			.saturating_add(Weight::from_parts(5_766_945, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2557).saturating_mul(a.into()))
 	}
 	fn update_doctor(a: u32, ) -> Weight {
-		Weight::from_parts(54_974_018, 4584)
-			.saturating_add(Weight::from_parts(9_908_774, 0).saturating_mul(a.into()))
+		Weight::from_parts(65_740_590, 4584)
+			.saturating_add(Weight::from_parts(9_217_153, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 2557).saturating_mul(a.into()))
 	}
 	fn revoke_doctor() -> Weight {
-		Weight::from_parts(55_003_000, 4584)
+		Weight::from_parts(62_115_000, 4584)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_provider() -> Weight {
-		Weight::from_parts(79_668_000, 4584)
+		Weight::from_parts(122_369_000, 4584)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_provider() -> Weight {
-		Weight::from_parts(39_163_000, 3785)
+		Weight::from_parts(59_721_000, 3785)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_provider() -> Weight {
-		Weight::from_parts(39_284_000, 3785)
+		Weight::from_parts(61_605_000, 3785)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_patient() -> Weight {
-		Weight::from_parts(35_636_000, 4584)
+		Weight::from_parts(64_460_000, 4584)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke_patient() -> Weight {
-		Weight::from_parts(21_891_000, 3554)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(59_491_000, 3565)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn start_key_epoch() -> Weight {
-		Weight::from_parts(19_677_000, 1493)
+		Weight::from_parts(24_606_000, 1493)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_public_parameters() -> Weight {
-		Weight::from_parts(13_325_000, 0)
+		Weight::from_parts(22_172_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn allow_attribute() -> Weight {
-		Weight::from_parts(30_827_000, 3547)
+		Weight::from_parts(42_168_000, 3547)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn disallow_attribute() -> Weight {
-		Weight::from_parts(30_386_000, 3547)
+		Weight::from_parts(40_295_000, 3547)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn check_feeless() -> Weight {
-		Weight::from_parts(74_459_000, 4584)
+		Weight::from_parts(76_152_000, 4584)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
