@@ -209,7 +209,8 @@ fn try_runtime_checks_pass_for_the_runtime_upgrade() {
 	});
 
 	with_preset_state(DEV_RUNTIME_PRESET, || {
-		let record_service = AccountId::from(Sr25519Keyring::Ferdie.public());
+		// Not Ferdie: the dev genesis registers Ferdie as a storage provider.
+		let record_service = AccountId::from(Sr25519Keyring::Bob.public());
 		let doctor = AccountId::from(Sr25519Keyring::Eve.public());
 		let patient = AccountId::from(Sr25519Keyring::Dave.public());
 		Hospitals::<Runtime>::insert(
