@@ -28,8 +28,7 @@ use crate::{
 	app::App,
 	chain::Finalized,
 	error::ApiError,
-	store::BundleKey,
-	upload::{parse_account, BundleMeta},
+	upload::{entry_bundle_key, parse_account, BundleMeta},
 };
 
 /// Answers per entry: one per [`AUDIT_INTERVAL`], so that a caller cannot collect many proofs
@@ -107,14 +106,7 @@ pub async fn audit(
 			"the entry names another provider",
 		));
 	}
-	let locator: [u8; 32] = entry.record.locator.to_vec().try_into().map_err(|_| {
-		ApiError::new(
-			StatusCode::NOT_FOUND,
-			"bundle_not_found",
-			"the entry's locator is not one of this service's",
-		)
-	})?;
-	let key = BundleKey { patient: *patient.as_ref(), locator };
+	let key = entry_bundle_key(&patient, &entry.record.locator)?;
 	let meta = BundleMeta::decode(&mut &app.store.get_meta(&key).await?[..]).map_err(|e| {
 		ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", e.to_string())
 	})?;

@@ -22,7 +22,12 @@ use medchain_client::{runtime::AccountId, storage};
 use serde::Deserialize;
 use sp_core::{sr25519, Pair};
 
-use crate::{app::App, chain::Finalized, error::ApiError, store::BundleKey, upload::parse_account};
+use crate::{
+	app::App,
+	chain::Finalized,
+	error::ApiError,
+	upload::{entry_bundle_key, parse_account},
+};
 
 /// Blocks past the finalized head a download statement may count in.
 pub const MAX_VALIDITY: u32 = 600;
@@ -111,14 +116,7 @@ pub async fn download(
 	let locator = chain.live_locator(&patient, seq).await?.ok_or_else(|| {
 		ApiError::new(StatusCode::NOT_FOUND, "no_such_entry", "no live entry at this position")
 	})?;
-	let locator: [u8; 32] = locator.try_into().map_err(|_| {
-		ApiError::new(
-			StatusCode::NOT_FOUND,
-			"bundle_not_found",
-			"the entry's locator is not one of this service's",
-		)
-	})?;
-	let key = BundleKey { patient: *patient.as_ref(), locator };
+	let key = entry_bundle_key(&patient, &locator)?;
 	let size = app.store.size(&key).await?;
 	let range = headers
 		.get(header::RANGE)

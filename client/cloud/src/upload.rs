@@ -82,6 +82,19 @@ pub fn parse_locator(text: &str) -> Result<[u8; 32], ApiError> {
 		.ok_or_else(|| ApiError::bad_request("bad_locator", "the locator is not 32 hex bytes"))
 }
 
+/// Where the bundle of an entry with `locator` lives; 404 `bundle_not_found` for a locator
+/// this service never gives out (not 32 bytes).
+pub fn entry_bundle_key(patient: &AccountId, locator: &[u8]) -> Result<BundleKey, ApiError> {
+	let locator: [u8; 32] = locator.try_into().map_err(|_| {
+		ApiError::new(
+			StatusCode::NOT_FOUND,
+			"bundle_not_found",
+			"the entry's locator is not one of this service's",
+		)
+	})?;
+	Ok(BundleKey { patient: *patient.as_ref(), locator })
+}
+
 /// A body read from the front: exact prefixes first, then the rest as a stream.
 struct Framed<S> {
 	stream: S,
