@@ -7,7 +7,7 @@
 # Extra arguments go to the node (for example `--rpc-port 9955` or `--base-path /tmp/med`
 # instead of the default throw-away `--tmp` database). Ctrl-C stops both.
 set -euo pipefail
-MEDCHAIN_SETUP_NPM=0 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+MEDCHAIN_SETUP_NPM=0 MEDCHAIN_SETUP_S3=0 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$MEDCHAIN_ROOT"
 cargo build -p medchain-node

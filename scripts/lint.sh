@@ -3,7 +3,7 @@
 # clippy checks every dependency again in check mode, which on a fresh machine costs a quarter
 # of an hour on top of the build.
 set -euo pipefail
-MEDCHAIN_SETUP_NPM=0 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+MEDCHAIN_SETUP_NPM=0 MEDCHAIN_SETUP_S3=0 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$MEDCHAIN_ROOT"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -59,3 +59,20 @@ export MEDCHAIN_NODE="$CARGO_TARGET_DIR/debug/medchain-node"
 # The runtime one spec version higher, for the JS runtime-upgrade test: `cargo test --workspace`
 # builds it (runtime/upgrade-test), into the runtime's wasm project directory.
 export MEDCHAIN_UPGRADE_WASM="$CARGO_TARGET_DIR/debug/wbuild/medchain-runtime/medchain_runtime_upgrade.wasm"
+
+# The S3 server the storage provider's tests run against: moto, pinned, in a virtual
+# environment of its own (Debian's Python refuses global pip installs), once per machine.
+if [ "${MEDCHAIN_SETUP_S3:-1}" = 1 ]; then
+	s3_venv="$HOME/.cache/medchain/s3-venv"
+	moto_version="5.2.5"
+	if [ ! -x "$s3_venv/bin/moto_server" ] || ! "$s3_venv/bin/pip" show moto 2>/dev/null | grep -qx "Version: $moto_version"; then
+		echo "setup: installing moto[server] $moto_version into ${s3_venv#"$HOME"/}"
+		if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+			as_root apt-get update -qq
+			DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
+		fi
+		python3 -m venv "$s3_venv"
+		"$s3_venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version"
+	fi
+	export MEDCHAIN_MOTO_SERVER="$s3_venv/bin/moto_server"
+fi

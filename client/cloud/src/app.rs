@@ -36,6 +36,8 @@ pub struct Limits {
 	pub burst: NonZeroU32,
 	/// Longest a request may take, body included.
 	pub timeout: Duration,
+	/// Blocks past the finalized head a receipt lets its entry be appended in.
+	pub receipt_blocks: u32,
 }
 
 /// What every handler shares.

@@ -107,9 +107,7 @@ pub async fn audit(
 		));
 	}
 	let key = entry_bundle_key(&patient, &entry.record.locator)?;
-	let meta = BundleMeta::decode(&mut &app.store.get_meta(&key).await?[..]).map_err(|e| {
-		ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", e.to_string())
-	})?;
+	let meta = BundleMeta::from_stored(&app.store.get_meta(&key).await?)?;
 	let owner = chain
 		.pdp_key(entry.hospital, entry.record.pdp_file.key_version)
 		.await?

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, num::NonZeroU32, path::PathBuf, time::Duration};
 use clap::Parser;
 use sp_core::{sr25519, Pair};
 
-use crate::app::Limits;
+use crate::{app::Limits, backend::StoreUrl};
 
 /// medchain-cloud: the storage provider service of a MedChain consortium.
 #[derive(Parser, Debug, Clone)]
@@ -18,9 +18,10 @@ pub struct Config {
 	/// Address to listen on.
 	#[arg(long, env = "MEDCHAIN_CLOUD_LISTEN", default_value = "127.0.0.1:8710")]
 	pub listen: SocketAddr,
-	/// Where bundles live: `file:///path` (a directory, created if missing).
+	/// Where bundles live: `file:///path` (a directory, created if missing) or
+	/// `s3://bucket/prefix` (configured by the `AWS_*` environment variables; see the README).
 	#[arg(long, env = "MEDCHAIN_CLOUD_STORE", default_value = "file:///var/lib/medchain-cloud")]
-	pub store: String,
+	pub store: StoreUrl,
 	/// The provider's account key: a file holding a secret URI or mnemonic (mode 0600), for
 	/// production.
 	#[arg(long, env = "MEDCHAIN_CLOUD_KEY_FILE", conflicts_with = "suri")]
@@ -40,10 +41,12 @@ pub struct Config {
 	/// Requests a client may make at once above the sustained rate.
 	#[arg(long, env = "MEDCHAIN_CLOUD_BURST", default_value_t = NonZeroU32::new(100).expect("non-zero"))]
 	pub burst: NonZeroU32,
-	/// Seconds after which a bundle that no live entry of this provider lists is deleted
-	/// (never appended, or erased).
-	#[arg(long, env = "MEDCHAIN_CLOUD_UNLISTED_TTL_SECS", default_value_t = 3600)]
-	pub unlisted_ttl_secs: u64,
+	/// Blocks past the finalized head at upload that a receipt counts for: the record service
+	/// appends the entry within them. A bundle no live entry lists (never appended, or erased)
+	/// is deleted once its receipt's last block is final. 1,800 blocks are an hour of 2-s
+	/// slots.
+	#[arg(long, env = "MEDCHAIN_CLOUD_RECEIPT_BLOCKS", default_value_t = 1800)]
+	pub receipt_blocks: u32,
 	/// Seconds between two sweeps for such bundles.
 	#[arg(long, env = "MEDCHAIN_CLOUD_RETENTION_CHECK_SECS", default_value_t = 60)]
 	pub retention_check_secs: u64,
@@ -69,13 +72,6 @@ impl Config {
 		sr25519::Pair::from_string(&suri, None).map_err(|e| format!("the provider's key: {e:?}"))
 	}
 
-	/// The store's directory, from a `file://` URL.
-	pub fn store_dir(&self) -> Result<PathBuf, String> {
-		self.store.strip_prefix("file://").map(PathBuf::from).ok_or_else(|| {
-			format!("store {:?}: only file:// URLs are supported so far", self.store)
-		})
-	}
-
 	/// The limits the flags set.
 	pub fn limits(&self) -> Limits {
 		Limits {
@@ -83,6 +79,7 @@ impl Config {
 			requests_per_second: self.rate,
 			burst: self.burst,
 			timeout: Duration::from_secs(self.timeout_secs),
+			receipt_blocks: self.receipt_blocks,
 		}
 	}
 }

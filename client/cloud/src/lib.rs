@@ -20,9 +20,10 @@
 //!   timeout; [`error`]: JSON errors with stable codes;
 //! - [`retention`]: bundles no live entry lists (never appended, or erased) deleted after a
 //!   configurable time;
-//! - [`config`]: the command line and its environment fallbacks.
+//! - [`config`]: the command line and its environment fallbacks; [`backend`]: the object store
+//!   its `--store` URL names (`file://` or `s3://`).
 //!
-//! Still to come (issue 14): sealing downloads to the delivery key, search fulfilment, S3.
+//! Still to come (issue 14): sealing downloads to the delivery key, search fulfilment.
 //!
 //! ## Interface
 //!
@@ -30,6 +31,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod backend;
 pub mod chain;
 pub mod config;
 pub mod download;

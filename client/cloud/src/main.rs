@@ -20,14 +20,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 		.init();
 	let config = Config::parse();
 	let key = config.key()?;
-	let store = BundleStore::local(&config.store_dir()?, config.max_bundle_bytes)?;
+	let store = BundleStore::open(&config.store, config.max_bundle_bytes)?;
 	// Uploads cut short by a crash left staging data only: removed before serving.
 	let swept = store.sweep_staging().await?;
 	let chain = connect(&config.rpc, Duration::from_secs(config.connect_timeout_secs)).await?;
 	let app = Arc::new(app::App::new(chain, store, key, config.limits()));
 	tokio::spawn(medchain_cloud::retention::run(
 		app.clone(),
-		Duration::from_secs(config.unlisted_ttl_secs),
 		Duration::from_secs(config.retention_check_secs.max(1)),
 	));
 	let listener = tokio::net::TcpListener::bind(config.listen).await?;

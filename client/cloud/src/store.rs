@@ -24,10 +24,12 @@ use blake2::{digest::consts::U32, Blake2b, Digest};
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt, TryStreamExt};
 use object_store::{
-	local::LocalFileSystem, path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode,
-	PutOptions, WriteMultipart,
+	path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
+	WriteMultipart,
 };
 use rand_core::{OsRng, RngCore};
+
+use crate::backend::{self, StoreUrl};
 
 /// BLAKE2b with a 32-byte output: the hash the chain keeps of a record's ciphertext.
 type Blake2b256 = Blake2b<U32>;
@@ -192,11 +194,14 @@ impl BundleStore {
 
 	/// Bundles in directory `root` (created if missing), every write fsynced with its
 	/// directory before it is acknowledged.
-	pub fn local(root: &FsPath, max_size: u64) -> Result<Self> {
-		std::fs::create_dir_all(root)?;
-		let root = root.canonicalize()?;
-		let store = LocalFileSystem::new_with_prefix(&root)?.with_fsync(true);
-		Ok(Self { store: Arc::new(store), local_root: Some(root), max_size })
+	pub fn local(root: &FsPath, max_size: u64) -> core::result::Result<Self, String> {
+		Self::open(&StoreUrl::File(root.to_owned()), max_size)
+	}
+
+	/// Bundles on the store `url` names (see [`crate::backend`]).
+	pub fn open(url: &StoreUrl, max_size: u64) -> core::result::Result<Self, String> {
+		let opened = backend::open(url)?;
+		Ok(Self { store: opened.store, local_root: opened.local_root, max_size })
 	}
 
 	/// The largest bundle accepted, in bytes.
@@ -316,6 +321,13 @@ impl BundleStore {
 	/// The metadata of the bundle at `key`.
 	pub async fn get_meta(&self, key: &BundleKey) -> Result<Bytes> {
 		let result = self.store.get(&key.meta_path()).await.map_err(not_found)?;
+		Ok(result.bytes().await?)
+	}
+
+	/// The first `len` bytes of the metadata of the bundle at `key` (fewer if it is shorter).
+	pub async fn get_meta_prefix(&self, key: &BundleKey, len: u64) -> Result<Bytes> {
+		let options = GetOptions { range: Some(GetRange::Bounded(0..len)), ..Default::default() };
+		let result = self.store.get_opts(&key.meta_path(), options).await.map_err(not_found)?;
 		Ok(result.bytes().await?)
 	}
 

@@ -39,16 +39,32 @@ use crate::{
 /// Blocks of ciphertext per tag-check window: about 4 MiB of 992-byte blocks.
 const WINDOW_BLOCKS: usize = 4096;
 
-/// What the provider keeps beside a bundle (SCALE, in the store's `.meta` object).
+/// What the provider keeps beside a bundle (SCALE, in the store's `.meta` object). The
+/// receipt's last block comes first, so that the retention sweep reads only
+/// [`RECEIPT_PREFIX_LEN`] bytes of it.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug)]
 pub struct BundleMeta {
+	/// The last block the receipt lets the entry be appended in.
+	pub receipt_valid_until: u32,
+	/// The provider's receipt (sr25519 over the receipt statement).
+	pub receipt: [u8; 64],
 	/// The header as uploaded (the signed statement among it).
 	pub header: UploadHeader,
 	/// The PDP tags, one per block.
 	pub tags: Vec<[u8; 48]>,
-	/// The provider's receipt (sr25519 over the receipt statement).
-	pub receipt: [u8; 64],
 }
+
+impl BundleMeta {
+	/// The metadata in its stored bytes (`meta_corrupt` if they do not decode).
+	pub fn from_stored(bytes: &[u8]) -> Result<Self, ApiError> {
+		Self::decode(&mut &bytes[..]).map_err(|e| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", e.to_string())
+		})
+	}
+}
+
+/// The encoded length of a [`BundleMeta`]'s first two fields.
+pub const RECEIPT_PREFIX_LEN: u64 = 4 + 64;
 
 /// The answer to an upload.
 #[derive(Serialize, Debug)]
@@ -59,6 +75,8 @@ pub struct UploadAnswer {
 	pub provider: String,
 	/// The receipt signature (0x-hex, 64 bytes), for the EMR entry's `receipt`.
 	pub receipt: String,
+	/// The last block the receipt counts in, for the entry's `receipt_valid_until`.
+	pub valid_until: u32,
 }
 
 /// Parses an account given as SS58 or 0x-hex.
@@ -300,7 +318,10 @@ pub async fn upload(
 		},
 	};
 
-	let receipt = keep_meta(&app, &key, &header, windows.tags).await?;
+	let valid_until =
+		u32::try_from(chain.number()).unwrap_or(u32::MAX).saturating_add(app.limits.receipt_blocks);
+	let (receipt, valid_until) =
+		keep_meta(&app, &chain, &key, &header, windows.tags, valid_until).await?;
 	let outcome = match stored {
 		Stored::New => "stored",
 		Stored::AlreadyStored => "already_stored",
@@ -314,39 +335,69 @@ pub async fn upload(
 			outcome,
 			provider: app.account.to_ss58check(),
 			receipt: format!("0x{}", hex::encode(receipt)),
+			valid_until,
 		}),
 	))
 }
 
-/// Writes the bundle's metadata with a fresh receipt, or, if an upload of the same bundle got
-/// there first (a retry, or two at once), keeps that one: sr25519 signatures are randomized, so
-/// a second receipt would differ from the first, and the metadata is never replaced. Returns the
-/// receipt on record.
+/// Writes the bundle's metadata with a fresh receipt good until block `valid_until`, or, if an
+/// upload of the same bundle got there first (a retry, or two at once), keeps that one:
+/// sr25519 signatures are randomized, so a second receipt would differ from the first, and the
+/// metadata is never replaced. Returns the receipt on record and its last block.
 async fn keep_meta(
 	app: &App,
+	chain: &Finalized,
 	key: &BundleKey,
 	header: &UploadHeader,
 	tags: Vec<[u8; 48]>,
-) -> Result<[u8; 64], ApiError> {
-	let existing = |bytes: Bytes| -> Result<[u8; 64], ApiError> {
-		let meta = BundleMeta::decode(&mut &bytes[..]).map_err(|e| {
-			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", e.to_string())
-		})?;
-		if meta.header.bundle != header.bundle {
-			return Err(ApiError::from(crate::store::StoreError::Conflict));
-		}
-		Ok(meta.receipt)
-	};
+	valid_until: u32,
+) -> Result<([u8; 64], u32), ApiError> {
 	match app.store.get_meta(key).await {
-		Ok(bytes) => return existing(bytes),
+		Ok(bytes) => return receipt_on_record(app, chain, key, header, bytes).await,
 		Err(crate::store::StoreError::NotFound) => {},
 		Err(e) => return Err(e.into()),
 	}
-	let receipt = storage::sign_receipt_raw(&app.key, app.genesis, &header.bundle);
-	let meta = BundleMeta { header: header.clone(), tags, receipt };
+	let receipt = storage::sign_receipt_raw(&app.key, app.genesis, &header.bundle, valid_until);
+	let meta =
+		BundleMeta { receipt_valid_until: valid_until, receipt, header: header.clone(), tags };
 	match app.store.put_meta(key, meta.encode().into()).await {
-		Ok(_) => Ok(receipt),
-		Err(crate::store::StoreError::Conflict) => existing(app.store.get_meta(key).await?),
+		Ok(_) => Ok((receipt, valid_until)),
+		Err(crate::store::StoreError::Conflict) => {
+			receipt_on_record(app, chain, key, header, app.store.get_meta(key).await?).await
+		},
 		Err(e) => Err(e.into()),
 	}
+}
+
+/// The receipt in the stored metadata `bytes` of the bundle `header` names. A receipt that
+/// expired before the finalized block, for a bundle no entry lists, is refused
+/// (`receipt_expired`): the retention sweep deletes that bundle, and an upload after it gets a
+/// fresh receipt. An appended bundle's receipt is answered as it is.
+async fn receipt_on_record(
+	app: &App,
+	chain: &Finalized,
+	key: &BundleKey,
+	header: &UploadHeader,
+	bytes: Bytes,
+) -> Result<([u8; 64], u32), ApiError> {
+	let meta = BundleMeta::from_stored(&bytes)?;
+	if meta.header.bundle != header.bundle {
+		return Err(ApiError::from(crate::store::StoreError::Conflict));
+	}
+	if u64::from(meta.receipt_valid_until) < chain.number() {
+		let patient = AccountId::from(key.patient);
+		let hosted = chain.hosted_locators(&patient, &app.account).await?;
+		if !hosted.iter().any(|locator| locator[..] == key.locator[..]) {
+			return Err(ApiError::new(
+				StatusCode::GONE,
+				"receipt_expired",
+				format!(
+					"this bundle's receipt counted up to block {} and no entry lists it; it is \
+					 deleted at the next retention sweep: upload it again then",
+					meta.receipt_valid_until
+				),
+			));
+		}
+	}
+	Ok((meta.receipt, meta.receipt_valid_until))
 }

@@ -1,176 +1,64 @@
-//! medchain-cloud as a process over HTTP against a real dev node: an upload answered with a
-//! receipt the chain accepts; every bad upload refused with its documented code and nothing of
-//! it stored; a restart after `kill -9` that keeps what was stored and sweeps what was not; a
-//! bundle no entry lists deleted after the retention time, an appended one kept.
+//! medchain-cloud as a process over HTTP against a real dev node, on a directory and on an S3
+//! server (moto): an upload answered with a receipt the chain accepts; the record downloaded,
+//! whole and by range, by the grantee the chain names, and refused without a grant, with a
+//! grant for another record and after the consent is withdrawn; every bad upload refused with
+//! its documented code and nothing of it stored; a restart after `kill -9` in the middle of a
+//! 100 MB upload that keeps what was stored and lists nothing of the cut upload; a bundle no
+//! entry lists deleted after the retention time, an appended one kept.
 
-use std::path::Path;
+mod support;
+
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::StreamExt;
 use medchain_client::{
-	chain::Chain,
-	cloud::{CloudClient, DevCloud},
+	cloud::{CloudClient, DownloadRequest},
 	devnode::DevNode,
-	key_service::KeyServiceNode,
-	record_service::{PreparedRecord, RecordMeta, RecordService},
-	runtime::{AccountId, Runtime, RuntimeCall},
-	storage::{self, upload_prefix, UploadHeader},
+	record_service::PreparedRecord,
+	runtime::Runtime,
+	storage::{self, upload_prefix},
 	Error,
 };
-use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_core::{sr25519, Pair};
-
-type Registry = pallet_medchain_registry::Call<Runtime>;
-
-fn sudo(call: impl Into<RuntimeCall>) -> RuntimeCall {
-	pallet_sudo::Call::sudo { call: Box::new(call.into()) }.into()
-}
-
-fn bounded<S: frame_support::traits::Get<u32>>(bytes: &[u8]) -> frame_support::BoundedVec<u8, S> {
-	bytes.to_vec().try_into().expect("fits the runtime's bound")
-}
-
-fn pair(path: &str) -> sr25519::Pair {
-	sr25519::Pair::from_string(&format!("//cloud-test//{path}"), None).unwrap()
-}
-
-fn account(pair: &sr25519::Pair) -> AccountId {
-	pair.public().into()
-}
-
-/// The largest bundle the service under test takes.
-const MAX_BUNDLE: u64 = 16 << 20;
-
-/// How long the service under test keeps a bundle no entry lists: longer than appending takes.
-const UNLISTED_TTL: std::time::Duration = std::time::Duration::from_secs(20);
-
-async fn start(node: &DevNode, dir: &Path) -> DevCloud {
-	let limit = MAX_BUNDLE.to_string();
-	DevCloud::start_binary(
-		Path::new(env!("CARGO_BIN_EXE_medchain-cloud")),
-		&node.url,
-		dir,
-		"//cloud-test//provider",
-		&[
-			"--max-bundle-bytes",
-			&limit,
-			"--unlisted-ttl-secs",
-			&UNLISTED_TTL.as_secs().to_string(),
-			"--retention-check-secs",
-			"1",
-		],
-	)
-	.await
-	.expect("medchain-cloud starts")
-}
+use support::{body, pair, start, Backing, Moto, World, MAX_BUNDLE, RECEIPT_BLOCKS};
 
 /// The code of a refusal, or a panic for anything else.
-fn code(result: medchain_client::Result<medchain_client::cloud::UploadReceipt>) -> (u16, String) {
+fn code<T: std::fmt::Debug>(result: medchain_client::Result<T>) -> (u16, String) {
 	match result {
 		Err(Error::Service { status, code, .. }) => (status, code),
 		other => panic!("expected a refusal, got {other:?}"),
 	}
 }
 
-/// Whether the store holds anything under `locator` of `patient` (bundle or metadata).
-fn stored(dir: &Path, patient: &AccountId, locator: &[u8]) -> bool {
-	let bundles = dir.join("bundles").join(hex::encode(patient));
-	let name = hex::encode(locator);
-	bundles.join(&name).exists() || bundles.join(format!("{name}.meta")).exists()
-}
-
-fn staging_is_empty(dir: &Path) -> bool {
-	std::fs::read_dir(dir.join("staging")).map_or(true, |mut entries| entries.next().is_none())
-}
-
-struct World {
-	chain: Chain,
-	services: [sr25519::Pair; 2],
-	records: RecordService,
-	keys: KeyServiceNode,
-	patient: AccountId,
-	provider: AccountId,
-	rng: ChaCha20Rng,
-}
-
-impl World {
-	/// Hospital 0 (record service `services[0]`), hospital 1 operating the provider, a patient
-	/// (the dev chain's allowlist holds `emergency` already).
-	async fn register(node: &DevNode) -> Self {
-		let chain = Chain::connect(&node.url).await.expect("connects");
-		let mut rng = ChaCha20Rng::seed_from_u64(14);
-		let keys = KeyServiceNode::generate(&mut rng).unwrap();
-		let records =
-			RecordService::generate(keys.abe_public_key().clone(), keys.schema().clone(), &mut rng)
-				.unwrap();
-		let services = [pair("service-a"), pair("service-b")];
-		let provider = account(&pair("provider"));
-		let patient = account(&pair("patient"));
-		let registrar = sr25519::Pair::from_string("//Alice", None).unwrap();
-		let mut calls: Vec<RuntimeCall> = services
-			.iter()
-			.map(|service| {
-				sudo(Registry::register_hospital {
-					record_service: account(service),
-					name: bounded(b"Hospital"),
-					grade: 12,
-					pdp_public_key: bounded(&records.pdp_public_key()),
-					validator: None,
-				})
-			})
-			.collect();
-		calls.push(sudo(Registry::register_provider {
-			provider: provider.clone(),
-			operator: Some(1),
-			endpoint: bounded(b"http://127.0.0.1:8710"),
-		}));
-		calls.push(sudo(Registry::register_patient {
-			patient: patient.clone(),
-			identity_commitment: [3; 32],
-		}));
-		for result in chain.submit_all(&registrar, calls).await {
-			result.expect("registered");
-		}
-		Self { chain, services, records, keys, patient, provider, rng }
-	}
-
-	fn prepare(&mut self, bytes: usize) -> PreparedRecord {
-		let patient_key = self.keys.patient_key(self.patient.as_ref());
-		let plaintext = vec![0x42u8; bytes];
-		self.records
-			.prepare(
-				&patient_key,
-				&plaintext,
-				RecordMeta {
-					department: 3,
-					policy: "epoch:0 and ((grade>=12 and title>=3) or emergency)",
-					provider: self.provider.clone(),
-					description: "outpatient record",
-					supersedes: None,
-				},
-				&mut self.rng,
-			)
-			.unwrap()
-	}
-
-	fn header(&self, signer: &sr25519::Pair, prepared: &PreparedRecord) -> UploadHeader {
-		let genesis = self.chain.genesis_hash().0;
-		storage::upload_header(signer, genesis, &self.provider, &self.patient, prepared)
-	}
-}
-
-fn body(header: &UploadHeader, prepared: &PreparedRecord) -> Vec<u8> {
-	let mut body = upload_prefix(header, &prepared.bundle.pdp_tags);
-	body.extend_from_slice(&prepared.bundle.ciphertext);
-	body
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn uploads_are_checked_receipted_and_survive_a_crash() {
+async fn the_service_on_a_directory_and_on_s3() {
 	let node = DevNode::start().expect("dev node starts");
 	let mut world = World::register(&node).await;
+	// One large record for both crash tests (it is never appended, so it can be uploaded to
+	// both stores).
+	let prepared_at = Instant::now();
+	let large = world.prepare(100 << 20);
+	eprintln!("a 100 MB record prepared in {:.1?}", prepared_at.elapsed());
+
 	let dir = tempfile::tempdir().unwrap();
-	let mut cloud = start(&node, dir.path()).await;
+	scenario(&node, &mut world, &large, Backing::Dir(dir.path().to_owned())).await;
+
+	let bucket = "medchain-records";
+	let moto = Moto::start(bucket).await;
+	let s3 = Backing::S3 {
+		moto: moto.client(),
+		endpoint: moto.endpoint.clone(),
+		bucket: bucket.into(),
+		prefix: "hospital-b".into(),
+	};
+	scenario(&node, &mut world, &large, s3).await;
+}
+
+/// Everything the service does, on one store.
+async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, backing: Backing) {
+	let store = backing.dev_store();
+	let mut cloud = start(node, &store).await;
 	let client: CloudClient = cloud.client();
 	let genesis = world.chain.genesis_hash().0;
 
@@ -182,17 +70,50 @@ async fn uploads_are_checked_receipted_and_survive_a_crash() {
 	let answer = client.upload(&header, &good.bundle.pdp_tags, ciphertext.clone()).await.unwrap();
 	assert_eq!(answer.outcome, "stored");
 	let receipt = sr25519::Signature::from_raw(answer.receipt).into();
-	let message = storage::receipt_message(genesis, &world.provider, &header.bundle);
+	let message =
+		storage::receipt_message(genesis, &world.provider, &header.bundle, answer.valid_until);
 	assert!(storage::verify(&receipt, &message, &world.provider));
-	assert!(stored(dir.path(), &world.patient, &header.bundle.locator));
+	let best = world.chain.best_number().await.unwrap();
+	assert!(answer.valid_until >= best && answer.valid_until <= best + RECEIPT_BLOCKS);
+	assert!(backing.stored(&world.patient, &header.bundle.locator).await);
 	// The record service appends the entry with that receipt; the runtime checks it.
 	let mut entry = good.entry.clone();
-	entry.receipt = receipt;
+	answer.fill(&mut entry);
 	let append = pallet_medchain_emr::Call::<Runtime>::append_record {
 		patient: world.patient.clone(),
 		record: entry,
 	};
 	world.chain.submit(&world.services[0], append.into()).await.expect("appended with the receipt");
+	let seq = world.appended;
+	world.appended += 1;
+
+	// The doctor with the patient's consent asks for the entry and downloads it, whole and by
+	// range; the service asked the chain first.
+	let request = world.request(seq).await;
+	let now = world.chain.best_number().await.unwrap();
+	let (provider_id, patient_id) = (world.provider.clone(), world.patient.clone());
+	let download = |seq: u32, request: u64| DownloadRequest {
+		provider: &provider_id,
+		patient: &patient_id,
+		seq,
+		request,
+		not_after: now + 100,
+		range: None,
+	};
+	let downloaded = client.download(&world.doctor, genesis, &download(seq, request)).await;
+	assert_eq!(downloaded.expect("the grantee downloads"), good.bundle.ciphertext);
+	let range = 10..good.bundle.ciphertext.len() as u64 - 5;
+	let part = DownloadRequest { range: Some(range.clone()), ..download(seq, request) };
+	let tail = client.download(&world.doctor, genesis, &part).await.expect("a range");
+	assert_eq!(tail, good.bundle.ciphertext[range.start as usize..range.end as usize]);
+	// A doctor the request is not for, and (once there is an earlier entry) the grant for
+	// this entry used for another one: refused, as the chain refuses them.
+	let refused = client.download(&world.other_doctor, genesis, &download(seq, request)).await;
+	assert_eq!(code(refused), (403, "no_grant".into()), "a doctor without a grant");
+	if let Some(earlier) = seq.checked_sub(1) {
+		let refused = client.download(&world.doctor, genesis, &download(earlier, request)).await;
+		assert_eq!(code(refused), (403, "no_grant".into()), "a grant for another record");
+	}
 
 	// Bad uploads, each with its code, none of them stored.
 	let locator = |prepared: &PreparedRecord| prepared.entry.locator.to_vec();
@@ -274,16 +195,16 @@ async fn uploads_are_checked_receipted_and_survive_a_crash() {
 	for (what, got, (status, expected)) in &refused {
 		assert_eq!((got.0, got.1.as_str()), (*status, *expected), "{what}");
 	}
-	assert!(!stored(dir.path(), &patient, &locator(&bad)), "nothing of a refused upload stays");
-	assert!(staging_is_empty(dir.path()));
+	assert!(!backing.stored(&patient, &locator(&bad)).await, "nothing of a refused upload stays");
+	assert!(backing.staging_is_empty().await);
 
-	// The service dies without warning (SIGKILL) in the middle of a 12 MB upload, after a first
-	// 5 MiB part is on disk; after a restart nothing of that upload is listed or kept, the
-	// stored bundle still is, and both uploads retried succeed, the first with its receipt.
-	let cut = world.prepare(12 << 20);
-	let cut_header = world.header(&world.services[0], &cut);
-	let cut_body = body(&cut_header, &cut);
-	let half = Bytes::from(cut_body[..8 << 20].to_vec());
+	// The service dies without warning (SIGKILL) in the middle of a 100 MB upload, after a
+	// first 5 MiB part is written; after a restart nothing of that upload is listed, the stored
+	// bundle still is, and both uploads retried succeed, the first with its receipt.
+	let cut = large;
+	let cut_header = world.header(&world.services[0], cut);
+	let cut_body = body(&cut_header, cut);
+	let half = Bytes::from(cut_body[..12 << 20].to_vec());
 	let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
 	let frames = futures::stream::iter([Ok::<_, std::io::Error>(hyper::body::Frame::data(half))])
 		.chain(futures::stream::once(async move {
@@ -291,7 +212,7 @@ async fn uploads_are_checked_receipted_and_survive_a_crash() {
 			Err(std::io::Error::other("never sent"))
 		}));
 	let slow = client.clone();
-	let (patient_c, locator_c) = (patient.clone(), locator(&cut));
+	let (patient_c, locator_c) = (patient.clone(), locator(cut));
 	let pending = tokio::spawn(async move {
 		use http_body_util::{BodyExt, StreamBody};
 		let path = format!(
@@ -302,30 +223,60 @@ async fn uploads_are_checked_receipted_and_survive_a_crash() {
 		let request = slow.request("PUT", &path).body(BodyExt::boxed(StreamBody::new(frames)));
 		slow.send(request.unwrap()).await
 	});
-	// Until the first part is written: the staging area is no longer empty.
-	let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-	while staging_is_empty(dir.path()) {
-		assert!(std::time::Instant::now() < deadline, "the upload never reached the disk");
-		tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+	// Until the first part is written.
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while !backing.upload_in_progress().await {
+		assert!(Instant::now() < deadline, "the upload never reached the store");
+		tokio::time::sleep(Duration::from_millis(100)).await;
 	}
 	cloud.kill();
-	assert!(!staging_is_empty(dir.path()), "the killed upload left staging data");
+	assert!(backing.upload_in_progress().await, "the killed upload left staging data");
 	drop(sender);
 	let _ = pending.await;
-	assert!(!stored(dir.path(), &patient, &locator(&cut)), "no partial bundle after a crash");
+	assert!(!backing.stored(&patient, &locator(cut)).await, "no partial bundle after a crash");
 
-	let cloud = start(&node, dir.path()).await;
+	let cloud = start(node, &store).await;
 	let client = cloud.client();
-	assert!(staging_is_empty(dir.path()), "the restart swept the staging area");
+	assert!(backing.staging_is_empty().await, "the restart swept the staging area");
 	let again = client.upload(&header, &good.bundle.pdp_tags, ciphertext).await.unwrap();
 	assert_eq!((again.outcome.as_str(), again.receipt), ("already_stored", answer.receipt));
-	let retried = client.upload_raw(&patient, &locator(&cut), cut_body.into()).await.unwrap();
+	let retried = client.upload_raw(&patient, &locator(cut), cut_body.into()).await.unwrap();
 	assert_eq!(retried.outcome, "stored");
+	assert!(backing.stored(&patient, &locator(cut)).await);
 
-	// Past the retention time, the bundle no entry lists is deleted and the appended one stays.
-	tokio::time::sleep(UNLISTED_TTL + std::time::Duration::from_secs(3)).await;
-	assert!(!stored(dir.path(), &patient, &locator(&cut)), "an unlisted bundle is deleted");
-	assert!(stored(dir.path(), &patient, &header.bundle.locator), "a listed bundle stays");
+	// The patient withdraws the consent the grant stands on: the grant dies with it, and the
+	// service, asking the chain, refuses the download it served before. (Consent is given
+	// again for what follows.)
+	world.consent(false).await;
+	let refused = client.download(&world.doctor, genesis, &download(seq, request)).await;
+	match refused {
+		Err(Error::Service { status: 403, code, message }) if code == "no_grant" => {
+			assert!(message.contains("ConsentWithdrawn"), "{message}")
+		},
+		other => panic!("a download after the consent was withdrawn: {other:?}"),
+	}
+	world.consent(true).await;
+
+	// Once the last block of its receipt is final, the bundle no entry lists is deleted, and
+	// the appended one stays; the chain then refuses an entry with that receipt, so no entry
+	// can name the deleted bundle.
+	let deadline = Instant::now() + Duration::from_secs(120);
+	while backing.stored(&patient, &locator(cut)).await {
+		assert!(Instant::now() < deadline, "the unlisted bundle was never deleted");
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	let finalized = world.chain.at_finalized().await.unwrap().block_number();
+	assert!(finalized > u64::from(retried.valid_until), "deleted only after its receipt expired");
+	assert!(backing.stored(&patient, &header.bundle.locator).await, "a listed bundle stays");
+	let mut late = cut.entry.clone();
+	retried.fill(&mut late);
+	let append = pallet_medchain_emr::Call::<Runtime>::append_record {
+		patient: world.patient.clone(),
+		record: late,
+	};
+	let refused = world.chain.submit(&world.services[0], append.into()).await;
+	let refused = refused.expect_err("an expired receipt is refused");
+	assert!(refused.to_string().contains("ReceiptExpired"), "{refused}");
 
 	// Counted in the metrics.
 	let (_, metrics) = client.get("/metrics").await.unwrap();

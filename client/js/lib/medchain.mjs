@@ -112,8 +112,9 @@ export function presenceStatement(api, { doctor, patient, target, purpose, notAf
  * of `entry` (an EMR `NewEntry` object as `appendRecord` takes it, with `locator`,
  * `ciphertextHash`, `size` and `pdpFile.paramsHash` as hex and numbers) for `patient`: domain
  * `medchain/receipt/v1`, version 1, genesis hash, the provider, then the bundle (patient,
- * locator, ciphertext hash, size as u64 LE, PDP parameters hash). The runtime rebuilds exactly
- * these bytes from the entry and checks the provider's signature.
+ * locator, ciphertext hash, size as u64 LE, PDP parameters hash), then the last block the
+ * receipt counts in (`entry.receiptValidUntil`, u32 LE). The runtime rebuilds exactly these
+ * bytes from the entry and checks the provider's signature.
  */
 export function receiptStatement(api, { provider, patient, entry }) {
   return u8aConcat(
@@ -126,11 +127,16 @@ export function receiptStatement(api, { provider, patient, entry }) {
     hexToU8a(entry.ciphertextHash),
     bnToU8a(entry.size, { bitLength: 64, isLe: true }),
     hexToU8a(entry.pdpFile.paramsHash),
+    bnToU8a(entry.receiptValidUntil, { bitLength: 32, isLe: true }),
   );
 }
 
-/** `entry` with the receipt of `provider` (a keyring pair, sr25519) for `patient`. */
-export function withReceipt(api, entry, provider, patient) {
-  const statement = receiptStatement(api, { provider: provider.address, patient, entry });
-  return { ...entry, receipt: { Sr25519: u8aToHex(provider.sign(statement)) } };
+/**
+ * `entry` with the receipt of `provider` (a keyring pair, sr25519) for `patient`, counting up
+ * to block `validUntil`.
+ */
+export function withReceipt(api, entry, provider, patient, validUntil) {
+  const receipted = { ...entry, receiptValidUntil: validUntil };
+  const statement = receiptStatement(api, { provider: provider.address, patient, entry: receipted });
+  return { ...receipted, receipt: { Sr25519: u8aToHex(provider.sign(statement)) } };
 }

@@ -18,8 +18,9 @@ describe('feeless calls of registered actors', () => {
 
   const fresh = () => keyring.addFromMnemonic(mnemonicGenerate());
   const ciphertextHash = '0x' + '02'.repeat(32);
-  // A record's entry, with `signer`'s receipt for `patient` (the provider's, for a valid one).
-  const entryFor = (provider, patient, signer = provider) => withReceipt(api, {
+  // A record's entry, with `signer`'s receipt for `patient` (the provider's, for a valid one)
+  // counting up to block `validUntil`.
+  const entryFor = (provider, patient, signer = provider, validUntil = 1_000_000) => withReceipt(api, {
     provider: provider.address,
     locator: '0x' + '01'.repeat(16),
     ciphertextHash,
@@ -29,7 +30,7 @@ describe('feeless calls of registered actors', () => {
     policy: 'epoch:0 and ((grade>=12 and title>=3) or emergency)',
     description: 'outpatient record',
     supersedes: null,
-  }, signer, patient.address);
+  }, signer, patient.address, validUntil);
 
   test('a record service without tokens appends a record; strangers are refused', async () => {
     const recordService = fresh();
@@ -55,6 +56,12 @@ describe('feeless calls of registered actors', () => {
     await assert.rejects(
       submitAndFinalize(api, api.tx.emr.appendRecord(patient.address, entryFor(provider, patient, recordService)), recordService),
       /emr\.BadReceipt/,
+    );
+    // The provider's receipt, but good only up to a block already past.
+    const now = (await api.rpc.chain.getHeader()).number.toNumber();
+    await assert.rejects(
+      submitAndFinalize(api, api.tx.emr.appendRecord(patient.address, entryFor(provider, patient, provider, now - 1)), recordService),
+      /emr\.ReceiptExpired/,
     );
     const { events } = await submitAndFinalize(
       api, api.tx.emr.appendRecord(patient.address, entryFor(provider, patient)), recordService);

@@ -35,6 +35,15 @@ pub struct UploadReceipt {
 	pub outcome: String,
 	/// The provider's sr25519 receipt signature, for the entry's `receipt`.
 	pub receipt: [u8; 64],
+	/// The last block the receipt counts in, for the entry's `receipt_valid_until`.
+	pub valid_until: u32,
+}
+
+impl UploadReceipt {
+	/// Puts the receipt into `entry` (`storage::with_receipt`).
+	pub fn fill(&self, entry: &mut pallet_medchain_emr::NewEntry<medchain_runtime::Runtime>) {
+		crate::storage::with_receipt(entry, self.receipt, self.valid_until);
+	}
 }
 
 /// What a download names: the entry, the access request it is granted under, and the last
@@ -149,8 +158,12 @@ impl CloudClient {
 			.and_then(|hex| hex::decode(hex.trim_start_matches("0x")).ok())
 			.and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
 			.ok_or_else(|| Error::Decode("upload: no receipt in the answer".into()))?;
+		let valid_until = answer["valid_until"]
+			.as_u64()
+			.and_then(|n| u32::try_from(n).ok())
+			.ok_or_else(|| Error::Decode("upload: no valid_until in the answer".into()))?;
 		let outcome = answer["outcome"].as_str().unwrap_or_default().to_owned();
-		Ok(UploadReceipt { outcome, receipt })
+		Ok(UploadReceipt { outcome, receipt, valid_until })
 	}
 
 	/// The provider's answer to an audit challenge of entry `seq` of `patient` for `seed`:
@@ -246,36 +259,56 @@ pub struct DevCloud {
 /// The service binary: `$MEDCHAIN_CLOUD`, else `medchain-cloud` beside the running
 /// executable's build directory (as [`crate::devnode::node_binary`] finds the node).
 pub fn cloud_binary() -> Option<PathBuf> {
-	if let Some(path) = std::env::var_os("MEDCHAIN_CLOUD") {
-		return Some(PathBuf::from(path));
+	crate::devnode::find_binary("medchain-cloud", "MEDCHAIN_CLOUD")
+}
+
+/// Where a [`DevCloud`] keeps its bundles.
+#[derive(Clone, Debug)]
+pub enum DevStore {
+	/// A directory (`file://`).
+	Dir(PathBuf),
+	/// An S3 bucket: the `s3://` URL, and the `AWS_*` environment the service reads it with
+	/// (credentials, endpoint).
+	S3 {
+		/// `s3://bucket/prefix`.
+		url: String,
+		/// Environment variables for the service process.
+		env: Vec<(String, String)>,
+	},
+}
+
+impl DevStore {
+	fn url(&self) -> String {
+		match self {
+			Self::Dir(dir) => format!("file://{}", dir.display()),
+			Self::S3 { url, .. } => url.clone(),
+		}
 	}
-	let exe = std::env::current_exe().ok()?;
-	exe.ancestors()
-		.skip(1)
-		.take(3)
-		.map(|dir| dir.join("medchain-cloud"))
-		.find(|candidate| candidate.is_file())
+
+	fn env(&self) -> &[(String, String)] {
+		match self {
+			Self::Dir(_) => &[],
+			Self::S3 { env, .. } => env,
+		}
+	}
 }
 
 impl DevCloud {
-	/// Starts the service against the node at `rpc`, storing in `store`, as the provider whose
-	/// secret URI is `suri`, and waits until `/health` answers (at most a minute).
+	/// Starts the service against the node at `rpc`, storing in directory `store`, as the
+	/// provider whose secret URI is `suri`, and waits until `/health` answers (at most a
+	/// minute).
 	pub async fn start(rpc: &str, store: &Path, suri: &str) -> Result<Self> {
-		Self::start_with(rpc, store, suri, &[]).await
-	}
-
-	/// [`Self::start`] with extra command-line flags.
-	pub async fn start_with(rpc: &str, store: &Path, suri: &str, flags: &[&str]) -> Result<Self> {
 		let binary = cloud_binary()
 			.ok_or(Error::Invalid("medchain-cloud not found: build it or set MEDCHAIN_CLOUD"))?;
-		Self::start_binary(&binary, rpc, store, suri, flags).await
+		Self::start_binary(&binary, rpc, &DevStore::Dir(store.to_owned()), suri, &[]).await
 	}
 
-	/// [`Self::start_with`] from the service binary at `binary`.
+	/// [`Self::start`] from the service binary at `binary`, on `store`, with extra
+	/// command-line flags.
 	pub async fn start_binary(
 		binary: &Path,
 		rpc: &str,
-		store: &Path,
+		store: &DevStore,
 		suri: &str,
 		flags: &[&str],
 	) -> Result<Self> {
@@ -285,20 +318,23 @@ impl DevCloud {
 			.port();
 		let child = Command::new(binary)
 			.args(["--rpc", rpc, "--listen", &format!("127.0.0.1:{port}")])
-			.arg("--store")
-			.arg(format!("file://{}", store.display()))
+			.args(["--store", &store.url()])
 			.args(["--suri", suri])
 			.args(flags)
+			.envs(store.env().iter().map(|(k, v)| (k, v)))
 			.stdout(Stdio::null())
 			.stderr(Stdio::inherit())
 			.spawn()
 			.map_err(|_| Error::Invalid("medchain-cloud could not be started"))?;
-		let cloud = Self { child, url: format!("http://127.0.0.1:{port}") };
+		let mut cloud = Self { child, url: format!("http://127.0.0.1:{port}") };
 		let client = cloud.client();
 		let deadline = Instant::now() + Duration::from_secs(60);
 		while client.health().await.is_err() {
 			if Instant::now() > deadline {
 				return Err(Error::Invalid("medchain-cloud did not answer /health in 60 s"));
+			}
+			if matches!(cloud.child.try_wait(), Ok(Some(_))) {
+				return Err(Error::Invalid("medchain-cloud exited at start (its log says why)"));
 			}
 			tokio::time::sleep(Duration::from_millis(200)).await;
 		}
@@ -308,6 +344,11 @@ impl DevCloud {
 	/// A client of this service.
 	pub fn client(&self) -> CloudClient {
 		CloudClient::new(&self.url)
+	}
+
+	/// The process id of the service (for its `/proc` figures).
+	pub fn pid(&self) -> u32 {
+		self.child.id()
 	}
 
 	/// Kills the process at once (`SIGKILL`), as a crash would.

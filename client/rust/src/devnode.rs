@@ -27,15 +27,18 @@ fn free_port() -> Result<u16> {
 /// The node binary: `$MEDCHAIN_NODE`, else `medchain-node` beside the running executable's
 /// build directory (`target/debug/medchain-node` for a test in `target/debug/deps`).
 pub fn node_binary() -> Option<PathBuf> {
-	if let Some(path) = std::env::var_os("MEDCHAIN_NODE") {
+	find_binary("medchain-node", "MEDCHAIN_NODE")
+}
+
+/// The binary `name` of this workspace: the path in environment variable `env`, else `name`
+/// in one of the three directories above the running executable (where cargo puts a test's
+/// binaries: a test runs from `target/debug/deps`).
+pub fn find_binary(name: &str, env: &str) -> Option<PathBuf> {
+	if let Some(path) = std::env::var_os(env) {
 		return Some(PathBuf::from(path));
 	}
 	let exe = std::env::current_exe().ok()?;
-	exe.ancestors()
-		.skip(1)
-		.take(3)
-		.map(|dir| dir.join("medchain-node"))
-		.find(|candidate| candidate.is_file())
+	exe.ancestors().skip(1).take(3).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
 
 impl DevNode {

@@ -145,8 +145,10 @@ impl RecordService {
 			policy: bounded(meta.policy.as_bytes(), "policy too long")?,
 			description: bounded(meta.description.as_bytes(), "description too long")?,
 			supersedes: meta.supersedes,
-			// The provider's receipt comes once it holds the bundle (`storage::receipted`).
+			// The provider's receipt comes once it holds the bundle (`storage::receipted`,
+			// `UploadReceipt::fill`).
 			receipt: crate::storage::no_receipt(),
+			receipt_valid_until: 0,
 		};
 		let bundle =
 			RecordBundle { record_id, ciphertext, pdp_params, pdp_tags, shve, wrapped_key };

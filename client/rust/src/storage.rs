@@ -30,23 +30,26 @@ pub fn upload_message(
 	UploadStatement::new(genesis, provider.clone(), bundle.clone()).encode()
 }
 
-/// The bytes `provider` signs as its receipt for `bundle` on the chain of `genesis`.
+/// The bytes `provider` signs as its receipt for `bundle` on the chain of `genesis`, good for
+/// appends up to block `valid_until`.
 pub fn receipt_message(
 	genesis: [u8; 32],
 	provider: &AccountId,
 	bundle: &BundleDigest<AccountId>,
+	valid_until: u32,
 ) -> Vec<u8> {
-	ReceiptStatement::new(genesis, provider.clone(), bundle.clone()).encode()
+	ReceiptStatement::new(genesis, provider.clone(), bundle.clone(), valid_until).encode()
 }
 
-/// `provider_key`'s receipt for `bundle`, as an EMR entry carries it.
+/// `provider_key`'s receipt for `bundle` up to block `valid_until`, as an EMR entry carries it.
 pub fn sign_receipt(
 	provider_key: &sr25519::Pair,
 	genesis: [u8; 32],
 	bundle: &BundleDigest<AccountId>,
+	valid_until: u32,
 ) -> Signature {
-	let provider = AccountId::from(provider_key.public());
-	provider_key.sign(&receipt_message(genesis, &provider, bundle)).into()
+	sr25519::Signature::from_raw(sign_receipt_raw(provider_key, genesis, bundle, valid_until))
+		.into()
 }
 
 /// Whether `signature` is `signer`'s over `message` (an upload statement or a receipt).
@@ -54,27 +57,41 @@ pub fn verify(signature: &Signature, message: &[u8], signer: &AccountId) -> bool
 	signature.verify(message, signer)
 }
 
-/// `entry` with `provider_key`'s receipt for `patient`: what a provider's answer to an upload
-/// puts in place (the provider must be the entry's).
+/// `entry` with `provider_key`'s receipt for `patient` up to block `valid_until`: what a
+/// provider's answer to an upload puts in place (the provider must be the entry's).
 pub fn receipted(
 	mut entry: NewEntry<Runtime>,
 	patient: &AccountId,
 	provider_key: &sr25519::Pair,
 	genesis: [u8; 32],
+	valid_until: u32,
 ) -> NewEntry<Runtime> {
-	entry.receipt = sign_receipt(provider_key, genesis, &bundle_digest(patient, &entry));
+	let bundle = bundle_digest(patient, &entry);
+	with_receipt(
+		&mut entry,
+		sign_receipt_raw(provider_key, genesis, &bundle, valid_until),
+		valid_until,
+	);
 	entry
 }
 
-/// `provider_key`'s receipt for `bundle` as raw sr25519 signature bytes (what a provider
-/// answers; the entry carries it as `MultiSignature::Sr25519`).
+/// Puts a provider's answer to an upload (its raw sr25519 receipt and the receipt's last
+/// block) into `entry`.
+pub fn with_receipt(entry: &mut NewEntry<Runtime>, receipt: [u8; 64], valid_until: u32) {
+	entry.receipt = sr25519::Signature::from_raw(receipt).into();
+	entry.receipt_valid_until = valid_until;
+}
+
+/// `provider_key`'s receipt for `bundle` up to block `valid_until`, as raw sr25519 signature
+/// bytes (what a provider answers; the entry carries it as `MultiSignature::Sr25519`).
 pub fn sign_receipt_raw(
 	provider_key: &sr25519::Pair,
 	genesis: [u8; 32],
 	bundle: &BundleDigest<AccountId>,
+	valid_until: u32,
 ) -> [u8; 64] {
 	let provider = AccountId::from(provider_key.public());
-	provider_key.sign(&receipt_message(genesis, &provider, bundle)).0
+	provider_key.sign(&receipt_message(genesis, &provider, bundle, valid_until)).0
 }
 
 /// The first bytes of an upload body.
@@ -184,7 +201,7 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn a_receipt_verifies_for_its_provider_and_bundle_only() {
+	fn a_receipt_verifies_for_its_provider_bundle_and_last_block_only() {
 		let provider = sr25519::Pair::from_string("//Provider", None).unwrap();
 		let other = sr25519::Pair::from_string("//Other", None).unwrap();
 		let bundle = BundleDigest {
@@ -194,12 +211,13 @@ mod tests {
 			size: 10,
 			pdp_params_hash: [2; 32],
 		};
-		let signature = sign_receipt(&provider, [3; 32], &bundle);
+		let signature = sign_receipt(&provider, [3; 32], &bundle, 100);
 		let account = AccountId::from(provider.public());
-		assert!(verify(&signature, &receipt_message([3; 32], &account, &bundle), &account));
-		assert!(!verify(&signature, &receipt_message([4; 32], &account, &bundle), &account));
+		assert!(verify(&signature, &receipt_message([3; 32], &account, &bundle, 100), &account));
+		assert!(!verify(&signature, &receipt_message([4; 32], &account, &bundle, 100), &account));
+		assert!(!verify(&signature, &receipt_message([3; 32], &account, &bundle, 101), &account));
 		assert!(!verify(&signature, &upload_message([3; 32], &account, &bundle), &account));
 		let other = AccountId::from(other.public());
-		assert!(!verify(&signature, &receipt_message([3; 32], &other, &bundle), &other));
+		assert!(!verify(&signature, &receipt_message([3; 32], &other, &bundle, 100), &other));
 	}
 }

@@ -203,9 +203,12 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		assert_eq!(answer.outcome, "stored");
 		// A retried upload finds the bundle in place and gets the same receipt.
 		let again = cloud.upload(&header, &prepared.bundle.pdp_tags, ciphertext).await.unwrap();
-		assert_eq!((again.outcome.as_str(), again.receipt), ("already_stored", answer.receipt));
+		assert_eq!(
+			(again.outcome.as_str(), again.receipt, again.valid_until),
+			("already_stored", answer.receipt, answer.valid_until)
+		);
 		let mut entry = prepared.entry;
-		entry.receipt = sr25519::Signature::from_raw(answer.receipt).into();
+		answer.fill(&mut entry);
 		store.store(patient_id.clone(), seq as u32, prepared.bundle);
 		batch.push((patient_id.clone(), entry));
 		plaintexts.push(plaintext);

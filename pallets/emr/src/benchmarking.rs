@@ -13,6 +13,7 @@ use frame_benchmarking::v2::*;
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::RawOrigin;
 use medchain_crypto::abe::{MAX_ATTRIBUTE_LEN, MAX_GATE_CHILDREN, MAX_POLICY_LEAVES};
+use sp_runtime::traits::Saturating;
 
 /// The record service, the patient and the provider of a benchmark.
 type Actors<T> = (
@@ -131,6 +132,8 @@ fn record_with_bytes<T: Config>(
 		description: filled(description, b'd'),
 		supersedes,
 		receipt: T::BenchmarkHelper::sign_receipt(provider, &[]),
+		receipt_valid_until: frame_system::Pallet::<T>::block_number()
+			.saturating_add(1_000u32.into()),
 	};
 	let statement = Pallet::<T>::receipt_statement(patient, &record).encode();
 	record.receipt = T::BenchmarkHelper::sign_receipt(provider, &statement);

@@ -29,6 +29,13 @@
 //! allowlist holds no department, no record policy names one (DESIGN.md "Access needs a
 //! basis").
 //!
+//! Every entry carries its provider's receipt ([`NewEntry::receipt`], a signature over
+//! `medchain_primitives::ReceiptStatement`): the provider holds the bundle complete and checked
+//! every PDP tag. A receipt names the last block it counts in
+//! ([`NewEntry::receipt_valid_until`]), after which the append is refused
+//! ([`Error::ReceiptExpired`]): a provider deletes a bundle no entry lists once that block is
+//! final, so no entry can name a bundle its provider was entitled to delete.
+//!
 //! The entry names the version of the hospital's PDP key that tagged it, which must be the
 //! version in force at append; [`Pallet::check_possession`] verifies proofs under that version
 //! for good, so a hospital rotating its key leaves its older records auditable.
@@ -303,6 +310,9 @@ pub mod pallet {
 		PolicyNamesUnknownAttribute,
 		/// Only the record service of the hospital that wrote an entry may amend it.
 		NotAuthorOfSuperseded,
+		/// The record's receipt was good for appends up to an earlier block: the provider may
+		/// have deleted the bundle since. Upload again for a fresh receipt.
+		ReceiptExpired,
 	}
 
 	#[pallet::hooks]
@@ -466,6 +476,10 @@ pub mod pallet {
 				Error::<T>::StalePdpKey
 			);
 			ensure!(Self::pdp_file_is_derived(&record), Error::<T>::PdpFileMismatch);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() <= record.receipt_valid_until,
+				Error::<T>::ReceiptExpired
+			);
 			ensure!(Self::receipt_is_valid(&patient, &record), Error::<T>::BadReceipt);
 			Self::ensure_known_policy(&record.policy)?;
 			let ChainState { length: seq, head: prev_hash } = Self::chain_state(&patient);
@@ -544,7 +558,7 @@ pub mod pallet {
 		pub fn receipt_statement(
 			patient: &T::AccountId,
 			record: &NewEntry<T>,
-		) -> ReceiptStatement<T::AccountId> {
+		) -> ReceiptStatement<T::AccountId, BlockNumberFor<T>> {
 			let mut genesis_hash = [0u8; 32];
 			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 			let bytes = genesis.as_ref();
@@ -560,6 +574,7 @@ pub mod pallet {
 					size: record.size,
 					pdp_params_hash: record.pdp_file.params_hash,
 				},
+				record.receipt_valid_until,
 			)
 		}
 

@@ -27,6 +27,9 @@ fn setup() {
 	Directory::add_provider(OWN_PROVIDER, Some(0));
 }
 
+/// The last block the tests' receipts count in: later than any test runs to.
+const RECEIPT_VALID_UNTIL: u64 = 1_000;
+
 /// A record of `PATIENT` at `provider`, with the provider's receipt.
 fn record(provider: u64, tag: u8) -> NewEntry<Test> {
 	record_for(PATIENT, provider, tag)
@@ -47,6 +50,7 @@ fn record_for(patient: u64, provider: u64, tag: u8) -> NewEntry<Test> {
 			description: BoundedVec::truncate_from(b"outpatient record".to_vec()),
 			supersedes: None,
 			receipt: MockReceipt::sign(provider, &[]),
+			receipt_valid_until: RECEIPT_VALID_UNTIL,
 		},
 	)
 }
@@ -562,9 +566,9 @@ fn the_entry_format_is_pinned() {
 
 /// BLAKE2b-256 of the pinned entry's SCALE encoding (what `Entries` stores).
 const PINNED_ENCODING_HASH: &str =
-	"95ca5c9c9f339f5ac9c33aaf4850fa22d8855ad71e4d4f11c0ca3ada01f292de";
+	"af22bc8949dde10e199c13873f19f70ef66f33cf572bdfd999eebbb63e7e9136";
 /// The pinned entry's chain hash.
-const PINNED_ENTRY_HASH: &str = "e6a90a2b97eac6ef3e067f10c5408d33c2a177924081c698b9fa450af6143b1c";
+const PINNED_ENTRY_HASH: &str = "018a7753c6f6d24ec99e2db9f949e6a25ec43bcf5a83bb8e1cab0c8d6955c22b";
 /// The genesis hash of `PATIENT`'s EMR chain.
 const PINNED_GENESIS_HASH: &str =
 	"817f0164b34a3cf0b81a37fb5e302ee345b38df56afa35b099ff3c1c4847ae4e";
@@ -813,6 +817,33 @@ fn an_entry_needs_its_providers_receipt_for_this_patient_and_bundle() {
 		assert_eq!(Emr::chain_length(&PATIENT), 0);
 		assert_ok!(append(record(PROVIDER, 1)));
 		assert_eq!(Entries::<Test>::get(PATIENT, 0).unwrap().record.receipt.signer, PROVIDER);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_receipt_counts_up_to_its_last_block_and_no_later() {
+	new_test_ext().execute_with(|| {
+		setup();
+		let append = |entry: NewEntry<Test>| {
+			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, entry)
+		};
+		let good_until = |valid_until: u64, tag: u8| {
+			let mut entry = record(PROVIDER, tag);
+			entry.receipt_valid_until = valid_until;
+			receipted(PATIENT, entry)
+		};
+		System::set_block_number(20);
+		// A receipt whose last block has passed: the provider may have deleted the bundle.
+		assert_noop!(append(good_until(19, 1)), Error::<Test>::ReceiptExpired);
+		// A later last block than the provider signed: not its receipt.
+		let mut stretched = good_until(19, 1);
+		stretched.receipt_valid_until = 30;
+		assert_noop!(append(stretched), Error::<Test>::BadReceipt);
+		assert_eq!(Emr::chain_length(&PATIENT), 0);
+		// In its last block it still counts.
+		assert_ok!(append(good_until(20, 1)));
+		assert_eq!(Entries::<Test>::get(PATIENT, 0).unwrap().record.receipt_valid_until, 20);
 		check_invariants();
 	});
 }

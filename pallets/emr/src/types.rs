@@ -113,6 +113,9 @@ pub struct NewEntry<T: Config> {
 	/// ([`Pallet::receipt_statement`]): it holds the bundle complete and checked every PDP
 	/// tag. Entries are audited on the strength of it.
 	pub receipt: T::ProviderSignature,
+	/// The last block the receipt lets the entry be appended in (part of what the provider
+	/// signed): after it, the provider may have deleted a bundle no entry listed.
+	pub receipt_valid_until: BlockNumberFor<T>,
 }
 
 impl<T: Config> NewEntry<T> {

@@ -6,6 +6,10 @@
 //! the provider signs a [`ReceiptStatement`] with its account; the EMR append carries that
 //! signature and the runtime rebuilds the statement from the entry, so a record service can
 //! neither append an entry its provider never received nor frame a provider with bad tags.
+//! A receipt names the last block an entry may be appended with it: a provider deletes a
+//! bundle no entry lists only once that block is final, so no receipt outlives its bundle and
+//! a record service cannot hold one back to append, after the deletion, an entry its provider
+//! would then fail every audit of.
 //! Both statements start with a domain of their own and the chain's genesis hash, so neither is
 //! ever a transaction payload, nor valid on another chain.
 
@@ -73,7 +77,7 @@ impl<AccountId> UploadStatement<AccountId> {
 /// checked every PDP tag; SCALE-encoded, that is the signed message, and the EMR pallet
 /// verifies it against the entry's provider.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
-pub struct ReceiptStatement<AccountId> {
+pub struct ReceiptStatement<AccountId, BlockNumber> {
 	/// [`RECEIPT_DOMAIN`].
 	pub domain: [u8; 19],
 	/// [`STORAGE_STATEMENT_VERSION`].
@@ -84,17 +88,27 @@ pub struct ReceiptStatement<AccountId> {
 	pub provider: AccountId,
 	/// The bundle.
 	pub bundle: BundleDigest<AccountId>,
+	/// The last block in which an EMR entry may be appended with this receipt; the provider
+	/// keeps the bundle at least until this block is final.
+	pub valid_until: BlockNumber,
 }
 
-impl<AccountId> ReceiptStatement<AccountId> {
-	/// Version 1 of `provider`'s receipt for `bundle` on the chain of `genesis_hash`.
-	pub fn new(genesis_hash: Hash32, provider: AccountId, bundle: BundleDigest<AccountId>) -> Self {
+impl<AccountId, BlockNumber> ReceiptStatement<AccountId, BlockNumber> {
+	/// Version 1 of `provider`'s receipt for `bundle` on the chain of `genesis_hash`, good for
+	/// appends up to block `valid_until`.
+	pub fn new(
+		genesis_hash: Hash32,
+		provider: AccountId,
+		bundle: BundleDigest<AccountId>,
+		valid_until: BlockNumber,
+	) -> Self {
 		Self {
 			domain: RECEIPT_DOMAIN,
 			version: STORAGE_STATEMENT_VERSION,
 			genesis_hash,
 			provider,
 			bundle,
+			valid_until,
 		}
 	}
 }
@@ -116,18 +130,19 @@ mod tests {
 	#[test]
 	fn the_two_statements_never_sign_the_same_bytes() {
 		let upload = UploadStatement::new([9; 32], 3u64, bundle()).encode();
-		let receipt = ReceiptStatement::new([9; 32], 3u64, bundle()).encode();
+		let receipt = ReceiptStatement::new([9; 32], 3u64, bundle(), 100u32).encode();
 		assert_ne!(upload, receipt);
 		assert!(upload.starts_with(b"medchain/upload/v1\x01"));
 		assert!(receipt.starts_with(b"medchain/receipt/v1\x01"));
 	}
 
 	#[test]
-	fn a_receipt_names_the_chain_the_provider_and_every_field_of_the_bundle() {
-		let base = ReceiptStatement::new([9; 32], 3u64, bundle()).encode();
+	fn a_receipt_names_the_chain_the_provider_its_last_block_and_every_field_of_the_bundle() {
+		let base = ReceiptStatement::new([9; 32], 3u64, bundle(), 100u32).encode();
 		let mut changed = Vec::new();
-		changed.push(ReceiptStatement::new([8; 32], 3u64, bundle()).encode());
-		changed.push(ReceiptStatement::new([9; 32], 4u64, bundle()).encode());
+		changed.push(ReceiptStatement::new([8; 32], 3u64, bundle(), 100u32).encode());
+		changed.push(ReceiptStatement::new([9; 32], 4u64, bundle(), 100u32).encode());
+		changed.push(ReceiptStatement::new([9; 32], 3u64, bundle(), 101u32).encode());
 		let variants: [fn(&mut BundleDigest<u64>); 5] = [
 			|b| b.patient = 8,
 			|b| b.locator = b"lod".to_vec(),
@@ -138,7 +153,7 @@ mod tests {
 		for change in variants {
 			let mut b = bundle();
 			change(&mut b);
-			changed.push(ReceiptStatement::new([9; 32], 3u64, b).encode());
+			changed.push(ReceiptStatement::new([9; 32], 3u64, b, 100u32).encode());
 		}
 		for other in changed {
 			assert_ne!(other, base);

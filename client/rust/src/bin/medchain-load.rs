@@ -142,12 +142,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 	// Every entry carries the provider's receipt for its patient (the runtime verifies each).
 	let genesis = chain.genesis_hash().0;
+	// The tool plays the provider: its receipts count for a day of blocks.
+	let valid_until = chain.best_number().await?.saturating_add(43_200);
 	let entries: Vec<_> = (0..args.records)
 		.map(|i| {
 			let patient = patients[(i % args.patients) as usize].clone();
 			let entry = pool[(i % args.distinct) as usize].clone();
-			let entry =
-				medchain_client::storage::receipted(entry, &patient, &provider_key, genesis);
+			let entry = medchain_client::storage::receipted(
+				entry,
+				&patient,
+				&provider_key,
+				genesis,
+				valid_until,
+			);
 			(patient, entry)
 		})
 		.collect();

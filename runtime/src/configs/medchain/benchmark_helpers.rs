@@ -205,6 +205,8 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 			description: BoundedVec::new(),
 			supersedes: None,
 			receipt: sp_core::sr25519::Signature::from_raw([0; 64]).into(),
+			receipt_valid_until: frame_system::Pallet::<Runtime>::block_number()
+				.saturating_add(1_000),
 		};
 		let statement = Emr::receipt_statement(patient, &record);
 		record.receipt = sign_receipt(provider, &codec::Encode::encode(&statement));
