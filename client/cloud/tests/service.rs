@@ -47,7 +47,7 @@ async fn the_service_on_a_directory_and_on_s3() {
 	let bucket = "medchain-records";
 	let moto = Moto::start(bucket).await;
 	let s3 = Backing::S3 {
-		moto: moto.client(),
+		moto: Box::new(moto.client()),
 		endpoint: moto.endpoint.clone(),
 		bucket: bucket.into(),
 		prefix: "hospital-b".into(),

@@ -246,7 +246,7 @@ pub enum Backing {
 	/// A directory.
 	Dir(PathBuf),
 	/// A bucket on a moto server, under a prefix.
-	S3 { moto: CloudClient, endpoint: String, bucket: String, prefix: String },
+	S3 { moto: Box<CloudClient>, endpoint: String, bucket: String, prefix: String },
 }
 
 impl Backing {
