@@ -125,29 +125,22 @@ async fn append(world: &mut World, records: &[(&PreparedRecord, &UploadReceipt)]
 async fn grant(world: &World, seqs: &[u32]) -> Vec<u64> {
 	let mut requests = Vec::new();
 	for chunk in seqs.chunks(64) {
-		let call = pallet_medchain_access::Call::<Runtime>::request_access {
-			patient: world.patient.clone(),
-			target: pallet_medchain_access::AccessTarget::Records(
-				chunk.to_vec().try_into().unwrap(),
-			),
-			purpose: pallet_medchain_access::Purpose::Treatment,
-			basis: pallet_medchain_access::Basis::Consent,
-			delivery_key: [9; 32],
-		};
-		let done = world.chain.submit(&world.doctor, call.into()).await.expect("granted");
-		let request = done
-			.events
-			.iter()
-			.find_map(|e| match e {
-				medchain_client::runtime::RuntimeEvent::Access(
-					pallet_medchain_access::Event::AccessRequested { request_id, .. },
-				) => Some(*request_id),
-				_ => None,
-			})
-			.expect("AccessRequested");
+		let request = world.request_records(chunk).await;
 		requests.extend(chunk.iter().map(|_| request));
 	}
 	requests
+}
+
+/// The download of entry `seq` of `patient` from `provider` under `request`, signed to count
+/// up to block `not_after`.
+fn download_of<'a>(
+	provider: &'a AccountId,
+	patient: &'a AccountId,
+	seq: u32,
+	request: u64,
+	not_after: u32,
+) -> DownloadRequest<'a> {
+	DownloadRequest { provider, patient, seq, request, not_after, range: None }
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -171,14 +164,6 @@ async fn main() {
 	let genesis = world.chain.genesis_hash().0;
 	let (provider, patient): (AccountId, AccountId) =
 		(world.provider.clone(), world.patient.clone());
-	let download = |seq: u32, request: u64, now: u32| DownloadRequest {
-		provider: &provider,
-		patient: &patient,
-		seq,
-		request,
-		not_after: now + 500,
-		range: None,
-	};
 
 	// 1. One large record, against a copy of its ciphertext on the same disk.
 	let started = Instant::now();
@@ -202,7 +187,11 @@ async fn main() {
 	let now = world.chain.best_number().await.unwrap();
 	let started = Instant::now();
 	let bytes = client
-		.download(&world.doctor, genesis, &download(seqs[0], requests[0], now))
+		.download(
+			&world.doctor,
+			genesis,
+			&download_of(&provider, &patient, seqs[0], requests[0], now + 500),
+		)
 		.await
 		.expect("downloaded");
 	let downloaded = started.elapsed();
@@ -287,14 +276,7 @@ async fn main() {
 			loop {
 				let i = next.fetch_add(1, Ordering::Relaxed);
 				let Some(&(seq, request)) = jobs.get(i) else { break done };
-				let what = DownloadRequest {
-					provider: &provider,
-					patient: &patient,
-					seq,
-					request,
-					not_after: now + 500,
-					range: None,
-				};
+				let what = download_of(&provider, &patient, seq, request, now + 500);
 				let at = Instant::now();
 				let result = client.download(&doctor, genesis, &what).await;
 				done.push((at.elapsed(), result.map(|bytes| bytes.len())));

@@ -182,31 +182,40 @@ impl World {
 
 	/// The first doctor asks for entry `seq` on the patient's consent; returns the request id.
 	pub async fn request(&self, seq: u32) -> u64 {
+		self.request_records(&[seq]).await
+	}
+
+	/// The first doctor asks for entries `seqs` (at most 64) on the patient's consent, and
+	/// every one is granted; returns the request id.
+	pub async fn request_records(&self, seqs: &[u32]) -> u64 {
 		let call = pallet_medchain_access::Call::<Runtime>::request_access {
 			patient: self.patient.clone(),
-			target: pallet_medchain_access::AccessTarget::Records(vec![seq].try_into().unwrap()),
+			target: pallet_medchain_access::AccessTarget::Records(
+				seqs.to_vec().try_into().expect("at most MaxRecordsPerRequest"),
+			),
 			purpose: pallet_medchain_access::Purpose::Treatment,
 			basis: pallet_medchain_access::Basis::Consent,
 			delivery_key: [9; 32],
 		};
-		let requested = self.chain.submit(&self.doctor, call.into()).await.expect("granted");
-		let decided = requested.events.iter().find_map(|e| match e {
-			medchain_client::runtime::RuntimeEvent::Access(
-				pallet_medchain_access::Event::AccessDecided { granted, denied, .. },
-			) => Some((*granted, *denied)),
-			_ => None,
-		});
-		assert_eq!(decided, Some((1, 0)), "entry {seq} granted: {:?}", requested.events);
-		requested
-			.events
-			.iter()
-			.find_map(|e| match e {
-				medchain_client::runtime::RuntimeEvent::Access(
-					pallet_medchain_access::Event::AccessRequested { request_id, .. },
-				) => Some(*request_id),
-				_ => None,
-			})
-			.expect("AccessRequested")
+		let requested = self.chain.submit(&self.doctor, call.into()).await.expect("logged");
+		let mut request = None;
+		let mut decided = None;
+		for event in &requested.events {
+			if let medchain_client::runtime::RuntimeEvent::Access(event) = event {
+				match event {
+					pallet_medchain_access::Event::AccessRequested { request_id, .. } => {
+						request = Some(*request_id)
+					},
+					pallet_medchain_access::Event::AccessDecided { granted, denied, .. } => {
+						decided = Some((*granted, *denied))
+					},
+					_ => {},
+				}
+			}
+		}
+		let all = Some((seqs.len() as u32, 0));
+		assert_eq!(decided, all, "entries {seqs:?} granted: {:?}", requested.events);
+		request.expect("AccessRequested")
 	}
 
 	pub fn prepare(&mut self, bytes: usize) -> PreparedRecord {
