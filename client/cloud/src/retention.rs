@@ -22,7 +22,7 @@ pub async fn sweep(app: &App) -> Result<usize, ApiError> {
 	let finalized = chain.number();
 	let mut hosted: HashMap<[u8; 32], Vec<Vec<u8>>> = HashMap::new();
 	let mut removed = 0;
-	for (key, _written) in app.store.receipted().await? {
+	for key in app.store.receipted().await? {
 		if let std::collections::hash_map::Entry::Vacant(vacant) = hosted.entry(key.patient) {
 			let patient = AccountId::from(key.patient);
 			vacant.insert(chain.hosted_locators(&patient, &app.account).await?);

@@ -352,17 +352,13 @@ impl BundleStore {
 		Ok(result.into_stream().map_err(StoreError::from).boxed())
 	}
 
-	/// Every bundle with metadata in the store, with the time its metadata was written (unix
-	/// seconds): the bundles the provider acknowledged.
-	pub async fn receipted(&self) -> Result<Vec<(BundleKey, i64)>> {
+	/// Every bundle with metadata in the store: the bundles the provider acknowledged.
+	pub async fn receipted(&self) -> Result<Vec<BundleKey>> {
 		let objects: Vec<_> =
 			self.store.list(Some(&Path::from("bundles"))).try_collect::<Vec<_>>().await?;
 		Ok(objects
 			.into_iter()
-			.filter_map(|object| {
-				let key = BundleKey::from_meta_path(&object.location)?;
-				Some((key, object.last_modified.timestamp()))
-			})
+			.filter_map(|object| BundleKey::from_meta_path(&object.location))
 			.collect())
 	}
 
