@@ -191,6 +191,7 @@ async fn main() {
 			&world.doctor,
 			genesis,
 			&download_of(&provider, &patient, seqs[0], requests[0], now + 500),
+			&world.device,
 		)
 		.await
 		.expect("downloaded");
@@ -268,8 +269,13 @@ async fn main() {
 	let jobs: Arc<Vec<(u32, u64)>> = Arc::new(seqs.iter().copied().zip(requests).collect());
 	let started = Instant::now();
 	let downloads = (0..args.clients).map(|_| {
-		let (client, jobs, next, doctor) =
-			(client.clone(), jobs.clone(), next.clone(), world.doctor.clone());
+		let (client, jobs, next, doctor, device) = (
+			client.clone(),
+			jobs.clone(),
+			next.clone(),
+			world.doctor.clone(),
+			world.device.clone(),
+		);
 		let (provider, patient) = (provider.clone(), patient.clone());
 		tokio::spawn(async move {
 			let mut done = Vec::new();
@@ -278,7 +284,7 @@ async fn main() {
 				let Some(&(seq, request)) = jobs.get(i) else { break done };
 				let what = download_of(&provider, &patient, seq, request, now + 500);
 				let at = Instant::now();
-				let result = client.download(&doctor, genesis, &what).await;
+				let result = client.download(&doctor, genesis, &what, &device).await;
 				done.push((at.elapsed(), result.map(|bytes| bytes.len())));
 			}
 		})

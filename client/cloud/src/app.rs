@@ -23,7 +23,9 @@ use serde_json::json;
 use sp_core::{crypto::Ss58Codec, sr25519};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
-use crate::{chain::Finalized, error::ApiError, metrics::Metrics, store::BundleStore};
+use crate::{
+	chain::Finalized, error::ApiError, index::SearchIndex, metrics::Metrics, store::BundleStore,
+};
 
 /// The limits of one service.
 #[derive(Clone, Debug)]
@@ -58,12 +60,25 @@ pub struct App {
 	pub limits: Limits,
 	/// One audit answer per entry per interval.
 	pub audits: crate::audit::AuditLimiter,
+	/// The SHVE ciphertexts of the stored bundles, which searches are matched over.
+	pub index: SearchIndex,
+	/// The ed25519 key that signs the seals of downloads (drawn at start: the provider's
+	/// account signs each sealed key with it inside, so clients need not know it beforehand).
+	pub seal_sender: ed25519_dalek::SigningKey,
+	/// Held while the provider's account submits a transaction, so that nonces never clash.
+	pub submissions: tokio::sync::Mutex<()>,
 	limiter: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl App {
-	/// The service's state.
-	pub fn new(chain: Chain, store: BundleStore, key: sr25519::Pair, limits: Limits) -> Self {
+	/// The service's state, with the SHVE index of what `store` holds.
+	pub fn new(
+		chain: Chain,
+		store: BundleStore,
+		index: SearchIndex,
+		key: sr25519::Pair,
+		limits: Limits,
+	) -> Self {
 		let genesis = chain.genesis_hash().0;
 		let account = AccountId::from(sp_core::Pair::public(&key));
 		let quota = Quota::per_second(limits.requests_per_second).allow_burst(limits.burst);
@@ -76,6 +91,9 @@ impl App {
 			genesis,
 			limits,
 			audits: Default::default(),
+			index,
+			seal_sender: ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng),
+			submissions: tokio::sync::Mutex::new(()),
 			limiter: RateLimiter::keyed(quota),
 		}
 	}
@@ -98,6 +116,7 @@ pub fn router(app: Arc<App>) -> Router {
 		.route("/v1/bundles/:patient/:locator", put(crate::upload::upload))
 		.route("/v1/records/:patient/:seq", get(crate::download::download))
 		.route("/v1/audits/:patient/:seq", post(crate::audit::audit))
+		.route("/v1/searches/:request", post(crate::search::fulfil))
 		.layer(RequestBodyLimitLayer::new(app.max_body()))
 		.layer(TimeoutLayer::new(app.limits.timeout))
 		.layer(middleware::from_fn_with_state(app.clone(), rate_limit))

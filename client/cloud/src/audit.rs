@@ -28,7 +28,7 @@ use crate::{
 	app::App,
 	chain::Finalized,
 	error::ApiError,
-	upload::{entry_bundle_key, parse_account, BundleMeta},
+	upload::{entry_bundle_key, parse_account, MetaHead},
 };
 
 /// Answers per entry: one per [`AUDIT_INTERVAL`], so that a caller cannot collect many proofs
@@ -107,7 +107,8 @@ pub async fn audit(
 		));
 	}
 	let key = entry_bundle_key(&patient, &entry.record.locator)?;
-	let meta = BundleMeta::from_stored(&app.store.get_meta(&key).await?)?;
+	// The metadata's head only; the challenged tags are read by their offsets.
+	let meta = MetaHead::read(&app.store, &key, app.limits.max_header).await?;
 	let owner = chain
 		.pdp_key(entry.hospital, entry.record.pdp_file.key_version)
 		.await?
@@ -140,10 +141,7 @@ pub async fn audit(
 			Vec::new()
 		};
 		blocks.push(bytes);
-		let tag = meta.tags.get(index as usize).copied().ok_or_else(|| {
-			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", "a tag is missing")
-		})?;
-		tags.push(tag);
+		tags.push(meta.tag(&app.store, &key, index).await?);
 	}
 	let slices: Vec<&[u8]> = blocks.iter().map(Vec::as_slice).collect();
 	let proof = tokio::task::block_in_place(|| {

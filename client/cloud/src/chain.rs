@@ -150,12 +150,7 @@ impl Finalized {
 		patient: &AccountId,
 		provider: &AccountId,
 	) -> Result<Vec<Vec<u8>>, ApiError> {
-		let seqs = self
-			.fetch::<Vec<u32>>(pallet_medchain_emr::HostedBy::<Runtime>::hashed_key_for(
-				patient, provider,
-			))
-			.await?
-			.unwrap_or_default();
+		let seqs = self.hosted(patient, provider).await?;
 		let mut locators = Vec::with_capacity(seqs.len());
 		for seq in seqs {
 			if let Some(locator) = self.live_locator(patient, seq).await? {
@@ -163,6 +158,50 @@ impl Finalized {
 			}
 		}
 		Ok(locators)
+	}
+
+	/// The sequence numbers of the live entries of `patient` that `provider` hosts, in the
+	/// chain's order (what a search fulfilment must claim, one by one).
+	pub async fn hosted(
+		&self,
+		patient: &AccountId,
+		provider: &AccountId,
+	) -> Result<Vec<u32>, ApiError> {
+		Ok(self
+			.fetch::<Vec<u32>>(pallet_medchain_emr::HostedBy::<Runtime>::hashed_key_for(
+				patient, provider,
+			))
+			.await?
+			.unwrap_or_default())
+	}
+
+	/// The ed25519 key the key service signs search tokens with, once the public parameters
+	/// are set.
+	pub async fn token_issuer(&self) -> Result<Option<[u8; 32]>, ApiError> {
+		Ok(self
+			.fetch::<pallet_medchain_registry::PublicParameters<Runtime>>(
+				pallet_medchain_registry::Parameters::<Runtime>::hashed_key().to_vec(),
+			)
+			.await?
+			.map(|parameters| parameters.token_signing_key))
+	}
+
+	/// Access request `request`, while it is open.
+	pub async fn request(
+		&self,
+		request: u64,
+	) -> Result<Option<pallet_medchain_access::Request<Runtime>>, ApiError> {
+		self.fetch(pallet_medchain_access::Requests::<Runtime>::hashed_key_for(request)).await
+	}
+
+	/// Whether `provider` has fulfilled search `request` already.
+	pub async fn fulfilled(&self, request: u64, provider: &AccountId) -> Result<bool, ApiError> {
+		Ok(self
+			.fetch::<()>(pallet_medchain_access::Fulfilled::<Runtime>::hashed_key_for(
+				request, provider,
+			))
+			.await?
+			.is_some())
 	}
 
 	/// PDP public key `version` (SCALE) of hospital `hospital`.

@@ -8,8 +8,15 @@
 //! `AccessApi::may_serve` at its finalized head before the first byte and again every
 //! [`RECHECK_BYTES`] of a long download, which ends as soon as the grant does (a revocation
 //! mid-download). Ranges (`Range: bytes=a-b`) are served as 206.
+//!
+//! The bytes go out sealed to the delivery key the grant names ([`medchain_client::transport`]):
+//! a fresh transport key per download, sealed to that key and signed by the provider, and the
+//! served bytes as an envelope under it, [`SEGMENT_SIZE`](transport::SEGMENT_SIZE) at a time.
 
-use std::{ops::Range, sync::Arc};
+use std::{
+	ops::Range,
+	sync::{Arc, Mutex},
+};
 
 use axum::{
 	body::Body,
@@ -17,8 +24,15 @@ use axum::{
 	http::{header, HeaderMap, HeaderValue, StatusCode},
 	response::Response,
 };
-use futures::{StreamExt, TryStreamExt};
-use medchain_client::{runtime::AccountId, storage};
+use bytes::Bytes;
+use futures::{Stream, StreamExt, TryStreamExt};
+use medchain_client::{
+	runtime::{AccountId, BlockNumber},
+	storage,
+	transport::{self, SealedTransport},
+};
+use medchain_crypto::envelope::EncryptWriter;
+use pallet_medchain_access::ServeGrant;
 use serde::Deserialize;
 use sp_core::{sr25519, Pair};
 
@@ -112,7 +126,7 @@ pub async fn download(
 			now + u64::from(MAX_VALIDITY)
 		)));
 	}
-	check_grant(&app, &chain, &grantee, &patient, seq, query.request).await?;
+	let grant = check_grant(&app, &chain, &grantee, &patient, seq, query.request).await?;
 	let locator = chain.live_locator(&patient, seq).await?.ok_or_else(|| {
 		ApiError::new(StatusCode::NOT_FOUND, "no_such_entry", "no live entry at this position")
 	})?;
@@ -124,6 +138,22 @@ pub async fn download(
 		.map(|value| parse_range(value, size))
 		.transpose()?;
 	let served = range.clone().unwrap_or(0..size);
+	let context = transport::context(&message, served.start, served.end);
+	let sealing = transport::seal_for(
+		&app.key,
+		&app.seal_sender,
+		&grant.delivery_key,
+		&context,
+		&mut rand_core::OsRng,
+	)
+	.map_err(|e| {
+		app.metrics.downloads.with_label_values(&["bad_delivery_key"]).inc();
+		ApiError::new(
+			StatusCode::UNPROCESSABLE_ENTITY,
+			"bad_delivery_key",
+			format!("the grant's delivery key cannot be sealed to: {e}"),
+		)
+	})?;
 	let stream = app.store.get(&key, range.clone()).await?;
 
 	app.metrics.downloads.with_label_values(&["served"]).inc();
@@ -150,7 +180,7 @@ pub async fn download(
 				if due {
 					let still = async {
 						let chain = Finalized::now(&app.chain).await?;
-						check_grant(&app, &chain, &grantee, &patient, seq, request).await
+						check_grant(&app, &chain, &grantee, &patient, seq, request).await.map(drop)
 					};
 					if let Err(e) = still.await {
 						tracing::warn!(%e, "grant ended during a download");
@@ -161,6 +191,9 @@ pub async fn download(
 			}
 		})
 		.map_err(|e| std::io::Error::other(e.to_string()));
+	let sealed_key = format!("0x{}", hex::encode(&sealing.sealed_key));
+	let seal_signature = format!("0x{}", hex::encode(sealing.signature));
+	let body = sealed(body, &sealing)?;
 
 	let mut response = Response::new(Body::from_stream(body));
 	if range.is_some() {
@@ -169,14 +202,77 @@ pub async fn download(
 	let headers = response.headers_mut();
 	headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
 	headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-	headers.insert(header::CONTENT_LENGTH, HeaderValue::from(served.end - served.start));
-	if range.is_some() {
-		let content_range = format!("bytes {}-{}/{size}", served.start, served.end - 1);
-		if let Ok(value) = HeaderValue::from_str(&content_range) {
-			headers.insert(header::CONTENT_RANGE, value);
+	headers.insert(
+		header::CONTENT_LENGTH,
+		HeaderValue::from(transport::sealed_len(served.end - served.start)),
+	);
+	let served_range = format!("{}-{}/{size}", served.start, served.end);
+	for (name, value) in [
+		(transport::RANGE_HEADER, served_range),
+		(transport::SEALED_KEY_HEADER, sealed_key),
+		(transport::SEAL_SIGNATURE_HEADER, seal_signature),
+	] {
+		if let Ok(value) = HeaderValue::from_str(&value) {
+			headers.insert(name, value);
 		}
 	}
 	Ok(response)
+}
+
+/// A `Write` that collects what the envelope writer emits, for the body stream to take.
+#[derive(Clone, Default)]
+struct Spool(Arc<Mutex<Vec<u8>>>);
+
+impl Spool {
+	fn take(&self) -> Vec<u8> {
+		self.0.lock().map(|mut bytes| std::mem::take(&mut *bytes)).unwrap_or_default()
+	}
+}
+
+impl std::io::Write for Spool {
+	fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+		self.0
+			.lock()
+			.map_err(|_| std::io::Error::other("spool poisoned"))?
+			.extend_from_slice(bytes);
+		Ok(bytes.len())
+	}
+
+	fn flush(&mut self) -> std::io::Result<()> {
+		Ok(())
+	}
+}
+
+/// `plain` as an envelope under `sealing`'s transport key: each chunk is encrypted as it
+/// arrives (at most a batch of segments held), the final segment once the stream ends; an
+/// error in `plain` ends the body before its final segment, which the grantee sees as cut.
+fn sealed(
+	plain: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+	sealing: &SealedTransport,
+) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, ApiError> {
+	let spool = Spool::default();
+	let writer = sealing
+		.writer(spool.clone())
+		.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "seal_failed", e.to_string()))?;
+	let writer: Arc<Mutex<Option<EncryptWriter<Spool>>>> = Arc::new(Mutex::new(Some(writer)));
+	let (chunks_spool, last_spool, last_writer) = (spool.clone(), spool, writer.clone());
+	let body = plain.map(move |chunk| {
+		let chunk = chunk?;
+		let mut guard = writer.lock().map_err(|_| std::io::Error::other("sealing poisoned"))?;
+		let sealing = guard.as_mut().ok_or_else(|| std::io::Error::other("sealing finished"))?;
+		std::io::Write::write_all(sealing, &chunk)?;
+		Ok(Bytes::from(chunks_spool.take()))
+	});
+	let last = futures::stream::once(async move {
+		let writer = last_writer
+			.lock()
+			.map_err(|_| std::io::Error::other("sealing poisoned"))?
+			.take()
+			.ok_or_else(|| std::io::Error::other("sealing finished"))?;
+		writer.finish().map_err(|e| std::io::Error::other(e.to_string()))?;
+		Ok(Bytes::from(last_spool.take()))
+	});
+	Ok(body.chain(last).try_filter(|bytes| futures::future::ready(!bytes.is_empty())))
 }
 
 fn signature_bytes(text: &str) -> Result<[u8; 64], ApiError> {
@@ -186,7 +282,7 @@ fn signature_bytes(text: &str) -> Result<[u8; 64], ApiError> {
 		.ok_or_else(|| ApiError::bad_signature("x-medchain-signature is not 64 hex bytes"))
 }
 
-/// `may_serve` at `chain`, as an error answer if the chain refuses.
+/// `may_serve` at `chain`: the grant, or an error answer if the chain refuses.
 async fn check_grant(
 	app: &App,
 	chain: &Finalized,
@@ -194,9 +290,9 @@ async fn check_grant(
 	patient: &AccountId,
 	seq: u32,
 	request: u64,
-) -> Result<(), ApiError> {
+) -> Result<ServeGrant<BlockNumber>, ApiError> {
 	match chain.may_serve(request, &app.account, grantee, patient, seq).await? {
-		Ok(_grant) => Ok(()),
+		Ok(grant) => Ok(grant),
 		Err(refusal) => {
 			app.metrics.downloads.with_label_values(&["refused"]).inc();
 			Err(ApiError::forbidden("no_grant", format!("the chain refuses: {refusal:?}")))

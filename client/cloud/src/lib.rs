@@ -13,17 +13,18 @@
 //!   chain, its PDP tags checked as the ciphertext streams in, answered with the provider's
 //!   receipt;
 //! - [`download`]: `GET /v1/records/{patient}/{seq}`, served to the grantee that
-//!   `AccessApi::may_serve` names at the finalized head, re-checked during long downloads;
+//!   `AccessApi::may_serve` names at the finalized head, sealed to the grant's delivery key,
+//!   re-checked during long downloads;
 //! - [`audit`]: `POST /v1/audits/{patient}/{seq}`, masked PDP proofs from the challenged
 //!   blocks only, signed by the provider, rate-limited per entry;
+//! - [`search`]: `POST /v1/searches/{request}`, the fulfilment of a logged search with the key
+//!   service's token, matched over [`index::SearchIndex`] and submitted on chain;
 //! - [`app`]: the routes, `/health`, `/metrics` ([`metrics`]), the body limit, rate limit and
 //!   timeout; [`error`]: JSON errors with stable codes;
 //! - [`retention`]: bundles no live entry lists (never appended, or erased) deleted after a
 //!   configurable time;
 //! - [`config`]: the command line and its environment fallbacks; [`backend`]: the object store
 //!   its `--store` URL names (`file://` or `s3://`).
-//!
-//! Still to come (issue 14): sealing downloads to the delivery key, search fulfilment.
 //!
 //! ## Interface
 //!
@@ -36,7 +37,9 @@ pub mod chain;
 pub mod config;
 pub mod download;
 pub mod error;
+pub mod index;
 pub mod metrics;
 pub mod retention;
+pub mod search;
 pub mod store;
 pub mod upload;

@@ -8,7 +8,7 @@ use std::{
 
 use clap::Parser;
 use medchain_client::chain::Chain;
-use medchain_cloud::{app, config::Config, store::BundleStore};
+use medchain_cloud::{app, config::Config, index::SearchIndex, store::BundleStore};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,8 +23,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let store = BundleStore::open(&config.store, config.max_bundle_bytes)?;
 	// Uploads cut short by a crash left staging data only: removed before serving.
 	let swept = store.sweep_staging().await?;
+	// The SHVE index is a cache of what the store holds: rebuilt from it at every start.
+	let index = SearchIndex::rebuild(&store, config.max_header_bytes).await.map_err(|e| e.to_string())?;
+	let indexed = index.len();
 	let chain = connect(&config.rpc, Duration::from_secs(config.connect_timeout_secs)).await?;
-	let app = Arc::new(app::App::new(chain, store, key, config.limits()));
+	let app = Arc::new(app::App::new(chain, store, index, key, config.limits()));
 	tokio::spawn(medchain_cloud::retention::run(
 		app.clone(),
 		Duration::from_secs(config.retention_check_secs.max(1)),
@@ -34,6 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 		listen = %listener.local_addr()?,
 		provider = %sp_core::crypto::Ss58Codec::to_ss58check(&app.account),
 		swept,
+		indexed,
 		"medchain-cloud serving"
 	);
 	let router = app::router(app).into_make_service_with_connect_info::<SocketAddr>();

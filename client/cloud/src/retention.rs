@@ -42,6 +42,7 @@ pub async fn sweep(app: &App) -> Result<usize, ApiError> {
 			continue;
 		}
 		app.store.remove(&key).await?;
+		app.index.remove(&key);
 		removed += 1;
 		app.metrics.uploads.with_label_values(&["deleted_unlisted"]).inc();
 		tracing::info!(

@@ -25,7 +25,7 @@ use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt, TryStreamExt};
 use object_store::{
 	path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
-	WriteMultipart,
+	PutPayload, WriteMultipart,
 };
 use rand_core::{OsRng, RngCore};
 
@@ -301,14 +301,27 @@ impl BundleStore {
 		Ok(Declared { size, hash: hasher.finalize().into() })
 	}
 
-	/// Puts `meta` (what the provider keeps beside the bundle: tags, index, receipt) for the
-	/// bundle at `key`, never replacing different metadata; writing the same again succeeds.
-	pub async fn put_meta(&self, key: &BundleKey, meta: Bytes) -> Result<Stored> {
+	/// Puts the metadata (what the provider keeps beside the bundle: receipt, upload header,
+	/// tags) for the bundle at `key`, given as consecutive `parts` (so that large tag lists are
+	/// never copied into one buffer), never replacing different metadata; writing the same
+	/// again succeeds.
+	pub async fn put_meta(&self, key: &BundleKey, parts: Vec<Bytes>) -> Result<Stored> {
 		let options = PutOptions { mode: PutMode::Create, ..Default::default() };
-		match self.store.put_opts(&key.meta_path(), meta.clone().into(), options).await {
+		let payload: PutPayload = parts.iter().cloned().collect();
+		match self.store.put_opts(&key.meta_path(), payload, options).await {
 			Ok(_) => Ok(Stored::New),
 			Err(object_store::Error::AlreadyExists { .. }) => {
-				if self.get_meta(key).await? == meta {
+				let stored = self.get_meta(key).await?;
+				let total: usize = parts.iter().map(Bytes::len).sum();
+				let mut offset = 0;
+				let same = stored.len() == total
+					&& parts.iter().all(|part| {
+						let end = offset + part.len();
+						let same = stored[offset..end] == part[..];
+						offset = end;
+						same
+					});
+				if same {
 					Ok(Stored::AlreadyStored)
 				} else {
 					Err(StoreError::Conflict)
@@ -326,7 +339,12 @@ impl BundleStore {
 
 	/// The first `len` bytes of the metadata of the bundle at `key` (fewer if it is shorter).
 	pub async fn get_meta_prefix(&self, key: &BundleKey, len: u64) -> Result<Bytes> {
-		let options = GetOptions { range: Some(GetRange::Bounded(0..len)), ..Default::default() };
+		self.get_meta_range(key, 0..len).await
+	}
+
+	/// Bytes `range` of the metadata of the bundle at `key` (fewer if it is shorter).
+	pub async fn get_meta_range(&self, key: &BundleKey, range: Range<u64>) -> Result<Bytes> {
+		let options = GetOptions { range: Some(GetRange::Bounded(range)), ..Default::default() };
 		let result = self.store.get_opts(&key.meta_path(), options).await.map_err(not_found)?;
 		Ok(result.bytes().await?)
 	}

@@ -3,12 +3,14 @@
 //! The body is [`medchain_client::storage::UploadHeader`]'s frame: magic, header length, the
 //! SCALE header (the record service's signed upload statement, PDP sectors and key version, the
 //! SHVE ciphertext and wrapped key), then the PDP tags, then the ciphertext. Everything that can
-//! refuse the upload is decided before the ciphertext is read: the signature, then the chain at
+//! refuse the upload is decided before the ciphertext is read: the signature, the SHVE
+//! ciphertext against the commitment the statement signs, then the chain at
 //! its finalized head (the signer is the record service of an active hospital that does not
 //! operate this provider, the patient is active, the tags are under the hospital's key in
 //! force). The ciphertext then streams into the store while its hash, size and every PDP tag are
 //! checked (the tags in windows on the blocking pool); only a bundle that passes all of them is
-//! committed, and only then does the provider sign its receipt.
+//! committed, and only then does the provider sign its receipt. The tags stay in the one buffer
+//! they arrived in and are written to the metadata from it, never copied whole.
 
 use std::sync::Arc;
 
@@ -19,13 +21,16 @@ use axum::{
 	Json,
 };
 use bytes::{Bytes, BytesMut};
-use codec::{Decode, Encode};
+use codec::{Compact, Decode, DecodeAll, Encode};
 use futures::{Stream, StreamExt};
 use medchain_client::{
 	runtime::AccountId,
 	storage::{self, UploadHeader, UPLOAD_MAGIC},
 };
-use medchain_crypto::pdp::{self, PdpPublicKey, PreparedPdpKey, TagCheck};
+use medchain_crypto::{
+	pdp::{self, PdpPublicKey, PreparedPdpKey, TagCheck},
+	shve::ShveCiphertext,
+};
 use serde::Serialize;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
 
@@ -33,7 +38,7 @@ use crate::{
 	app::App,
 	chain::Finalized,
 	error::ApiError,
-	store::{BodyCheck, BundleKey, Declared, Stored},
+	store::{BodyCheck, BundleKey, BundleStore, Declared, Stored},
 };
 
 /// Blocks of ciphertext per tag-check window: about 4 MiB of 992-byte blocks.
@@ -41,7 +46,8 @@ const WINDOW_BLOCKS: usize = 4096;
 
 /// What the provider keeps beside a bundle (SCALE, in the store's `.meta` object). The
 /// receipt's last block comes first, so that the retention sweep reads only
-/// [`RECEIPT_PREFIX_LEN`] bytes of it.
+/// [`RECEIPT_PREFIX_LEN`] bytes of it, and the tags last, so that everything else is read
+/// without them ([`MetaHead`]) and each tag by its offset.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug)]
 pub struct BundleMeta {
 	/// The last block the receipt lets the entry be appended in.
@@ -54,17 +60,66 @@ pub struct BundleMeta {
 	pub tags: Vec<[u8; 48]>,
 }
 
-impl BundleMeta {
-	/// The metadata in its stored bytes (`meta_corrupt` if they do not decode).
-	pub fn from_stored(bytes: &[u8]) -> Result<Self, ApiError> {
-		Self::decode(&mut &bytes[..]).map_err(|e| {
-			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", e.to_string())
-		})
-	}
-}
-
 /// The encoded length of a [`BundleMeta`]'s first two fields.
 pub const RECEIPT_PREFIX_LEN: u64 = 4 + 64;
+
+/// A [`BundleMeta`]'s encoding as parts: the fields before the tags, then `tags` (48 bytes
+/// each) as they are, so that the tags of a large bundle are never copied.
+pub fn meta_parts(valid_until: u32, receipt: [u8; 64], header: &UploadHeader, tags: Bytes) -> Vec<Bytes> {
+	let count = Compact(u32::try_from(tags.len() / 48).unwrap_or(u32::MAX));
+	let head = (valid_until, receipt, header, count).encode();
+	vec![head.into(), tags]
+}
+
+/// A bundle's stored metadata but its tags, and where they start.
+pub struct MetaHead {
+	/// The last block the receipt counts in.
+	pub receipt_valid_until: u32,
+	/// The receipt.
+	pub receipt: [u8; 64],
+	/// The header as uploaded.
+	pub header: UploadHeader,
+	/// How many tags follow.
+	pub tags: u32,
+	/// The offset of the first tag in the metadata object.
+	pub tags_offset: u64,
+}
+
+impl MetaHead {
+	/// Reads the head of the metadata of the bundle at `key`: a prefix long enough for a header
+	/// of `max_header` bytes, or the whole object if the header is longer (after a lowered
+	/// limit). `meta_corrupt` if it does not decode.
+	pub async fn read(store: &BundleStore, key: &BundleKey, max_header: usize) -> Result<Self, ApiError> {
+		let len = RECEIPT_PREFIX_LEN.saturating_add(max_header as u64).saturating_add(5);
+		if let Some(head) = Self::decode(&store.get_meta_prefix(key, len).await?) {
+			return Ok(head);
+		}
+		Self::decode(&store.get_meta(key).await?).ok_or_else(|| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", "undecodable bundle metadata")
+		})
+	}
+
+	fn decode(bytes: &[u8]) -> Option<Self> {
+		let mut input = bytes;
+		let receipt_valid_until = u32::decode(&mut input).ok()?;
+		let receipt = <[u8; 64]>::decode(&mut input).ok()?;
+		let header = UploadHeader::decode(&mut input).ok()?;
+		let tags = Compact::<u32>::decode(&mut input).ok()?.0;
+		let tags_offset = (bytes.len() - input.len()) as u64;
+		Some(Self { receipt_valid_until, receipt, header, tags, tags_offset })
+	}
+
+	/// Tag `index` of the bundle at `key`, read by its offset.
+	pub async fn tag(&self, store: &BundleStore, key: &BundleKey, index: u32) -> Result<[u8; 48], ApiError> {
+		let corrupt = || ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", "a tag is missing");
+		if index >= self.tags {
+			return Err(corrupt());
+		}
+		let start = self.tags_offset + u64::from(index) * 48;
+		let bytes = store.get_meta_range(key, start..start + 48).await?;
+		<[u8; 48]>::try_from(&bytes[..]).map_err(|_| corrupt())
+	}
+}
 
 /// The answer to an upload.
 #[derive(Serialize, Debug)]
@@ -126,6 +181,9 @@ where
 {
 	/// The next `n` bytes; `truncated` if the body ends first.
 	async fn take(&mut self, n: usize) -> Result<Bytes, ApiError> {
+		// Once, so that a large tag list is not copied at every doubling of the buffer (`n` is
+		// bounded: by the header limit, or by the tags of the largest bundle accepted).
+		self.buffer.reserve(n.saturating_sub(self.buffer.len()));
 		while self.buffer.len() < n {
 			match self.stream.next().await {
 				Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
@@ -150,22 +208,30 @@ where
 	}
 }
 
-/// The PDP tag check of a streamed ciphertext, in windows of [`WINDOW_BLOCKS`] blocks.
+/// The PDP tag check of a streamed ciphertext, in windows of [`WINDOW_BLOCKS`] blocks. The
+/// tags stay in the body's own buffer (48 bytes each); only one window's are copied out.
 struct TagWindows {
 	check: Option<TagCheck<Arc<PreparedPdpKey>>>,
-	tags: Vec<[u8; 48]>,
+	tags: Bytes,
 	window: BytesMut,
 	next_block: usize,
 }
 
 impl TagWindows {
+	fn blocks(&self) -> usize {
+		self.tags.len() / 48
+	}
+
 	fn absorb_window(&mut self, bytes: usize, blocks: usize) {
 		let data = self.window.split_to(bytes);
-		let end = (self.next_block + blocks).min(self.tags.len());
+		let end = (self.next_block + blocks).min(self.blocks());
 		if let Some(check) = self.check.as_mut() {
-			let tags = &self.tags[self.next_block..end];
+			let tags: Vec<[u8; 48]> = self.tags[self.next_block * 48..end * 48]
+				.chunks_exact(48)
+				.map(|tag| <[u8; 48]>::try_from(tag).unwrap_or([0; 48]))
+				.collect();
 			// The check is CPU-bound (a hash-to-curve per block): off the async workers.
-			tokio::task::block_in_place(|| check.absorb(&data, tags));
+			tokio::task::block_in_place(|| check.absorb(&data, &tags));
 		}
 		self.next_block = end;
 	}
@@ -183,7 +249,7 @@ impl BodyCheck for TagWindows {
 
 	fn accept(&mut self) -> Result<(), &'static str> {
 		let rest = self.window.len();
-		let blocks = self.tags.len().saturating_sub(self.next_block);
+		let blocks = self.blocks().saturating_sub(self.next_block);
 		if blocks > 0 {
 			self.absorb_window(rest, blocks);
 		}
@@ -245,6 +311,17 @@ pub async fn upload(
 		));
 	}
 
+	// The SHVE ciphertext the statement commits to (and the entry will): a record service
+	// that uploaded another one would make every search fulfilment of this provider fail.
+	let shve_ciphertext = ShveCiphertext::decode_all(&mut &header.shve[..])
+		.map_err(|e| ApiError::bad_request("bad_shve", format!("undecodable SHVE ciphertext: {e}")))?;
+	if Declared::of(&header.shve).hash != bundle.shve_commitment {
+		return Err(ApiError::bad_request(
+			"bad_shve",
+			"the SHVE ciphertext does not hash to the commitment the statement signs",
+		));
+	}
+
 	let chain = Finalized::now(&app.chain).await?;
 	let hospital = chain.record_service(&header.record_service).await?.ok_or_else(|| {
 		ApiError::forbidden(
@@ -294,9 +371,7 @@ pub async fn upload(
 			ApiError::chain_unavailable("the hospital's PDP key on chain is undecodable")
 		})?;
 	let blocks = params.blocks as usize;
-	let raw_tags = body.take(blocks.saturating_mul(48)).await?;
-	let tags: Vec<[u8; 48]> =
-		raw_tags.chunks_exact(48).map(|tag| <[u8; 48]>::try_from(tag).unwrap_or([0; 48])).collect();
+	let tags = body.take(blocks.saturating_mul(48)).await?;
 	let check = TagCheck::new(key, params, &mut rand_core::OsRng).ok_or_else(|| {
 		ApiError::forbidden(
 			"bad_pdp_params",
@@ -322,6 +397,7 @@ pub async fn upload(
 		u32::try_from(chain.number()).unwrap_or(u32::MAX).saturating_add(app.limits.receipt_blocks);
 	let (receipt, valid_until) =
 		keep_meta(&app, &chain, &key, &header, windows.tags, valid_until).await?;
+	app.index.insert(&key, shve_ciphertext);
 	let outcome = match stored {
 		Stored::New => "stored",
 		Stored::AlreadyStored => "already_stored",
@@ -349,27 +425,26 @@ async fn keep_meta(
 	chain: &Finalized,
 	key: &BundleKey,
 	header: &UploadHeader,
-	tags: Vec<[u8; 48]>,
+	tags: Bytes,
 	valid_until: u32,
 ) -> Result<([u8; 64], u32), ApiError> {
-	match app.store.get_meta(key).await {
-		Ok(bytes) => return receipt_on_record(app, chain, key, header, bytes).await,
-		Err(crate::store::StoreError::NotFound) => {},
-		Err(e) => return Err(e.into()),
+	match MetaHead::read(&app.store, key, app.limits.max_header).await {
+		Ok(head) => return receipt_on_record(app, chain, key, header, head).await,
+		Err(e) if e.code == "bundle_not_found" => {},
+		Err(e) => return Err(e),
 	}
 	let receipt = storage::sign_receipt_raw(&app.key, app.genesis, &header.bundle, valid_until);
-	let meta =
-		BundleMeta { receipt_valid_until: valid_until, receipt, header: header.clone(), tags };
-	match app.store.put_meta(key, meta.encode().into()).await {
+	match app.store.put_meta(key, meta_parts(valid_until, receipt, header, tags)).await {
 		Ok(_) => Ok((receipt, valid_until)),
 		Err(crate::store::StoreError::Conflict) => {
-			receipt_on_record(app, chain, key, header, app.store.get_meta(key).await?).await
+			let head = MetaHead::read(&app.store, key, app.limits.max_header).await?;
+			receipt_on_record(app, chain, key, header, head).await
 		},
 		Err(e) => Err(e.into()),
 	}
 }
 
-/// The receipt in the stored metadata `bytes` of the bundle `header` names. A receipt that
+/// The receipt in the stored metadata `meta` of the bundle `header` names. A receipt that
 /// expired before the finalized block, for a bundle no entry lists, is refused
 /// (`receipt_expired`): the retention sweep deletes that bundle, and an upload after it gets a
 /// fresh receipt. An appended bundle's receipt is answered as it is.
@@ -378,9 +453,8 @@ async fn receipt_on_record(
 	chain: &Finalized,
 	key: &BundleKey,
 	header: &UploadHeader,
-	bytes: Bytes,
+	meta: MetaHead,
 ) -> Result<([u8; 64], u32), ApiError> {
-	let meta = BundleMeta::from_stored(&bytes)?;
 	if meta.header.bundle != header.bundle {
 		return Err(ApiError::from(crate::store::StoreError::Conflict));
 	}
@@ -400,4 +474,52 @@ async fn receipt_on_record(
 		}
 	}
 	Ok((meta.receipt, meta.receipt_valid_until))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn header() -> UploadHeader {
+		UploadHeader {
+			record_service: AccountId::from([1; 32]),
+			signature: [2; 64],
+			bundle: medchain_primitives::BundleDigest {
+				patient: AccountId::from([3; 32]),
+				locator: vec![4; 32],
+				ciphertext_hash: [5; 32],
+				size: 20_000,
+				pdp_params_hash: [6; 32],
+				shve_commitment: [7; 32],
+			},
+			pdp_sectors: 32,
+			pdp_key_version: 1,
+			shve: vec![8; 300],
+			wrapped_key: vec![9; 90],
+		}
+	}
+
+	#[test]
+	fn metadata_written_in_parts_is_the_encoded_bundle_meta_and_its_head_reads_back() {
+		let tags: Vec<[u8; 48]> = (0..21u8).map(|i| [i; 48]).collect();
+		let meta = BundleMeta {
+			receipt_valid_until: 77,
+			receipt: [0xaa; 64],
+			header: header(),
+			tags: tags.clone(),
+		};
+		let raw_tags = Bytes::from(tags.concat());
+		let parts = meta_parts(77, [0xaa; 64], &header(), raw_tags);
+		let written = parts.concat();
+		assert_eq!(written, meta.encode());
+		let head = MetaHead::decode(&written).expect("the head decodes");
+		assert_eq!((head.receipt_valid_until, head.receipt, head.tags), (77, [0xaa; 64], 21));
+		assert_eq!(head.header, header());
+		for (i, tag) in tags.iter().enumerate() {
+			let at = head.tags_offset as usize + 48 * i;
+			assert_eq!(&written[at..at + 48], tag, "tag {i} at its offset");
+		}
+		// A prefix that cuts the header is not taken for a head.
+		assert!(MetaHead::decode(&written[..100]).is_none());
+	}
 }

@@ -1,19 +1,23 @@
 //! medchain-cloud as a process over HTTP against a real dev node, on a directory and on an S3
 //! server (moto): an upload answered with a receipt the chain accepts; the record downloaded,
 //! whole and by range, by the grantee the chain names, and refused without a grant, with a
-//! grant for another record and after the consent is withdrawn; every bad upload refused with
+//! grant for another record and after the consent is withdrawn, sealed to the request's
+//! delivery key; a search fulfilled with the key service's token after a restart (a forged
+//! token, one for another request and a second fulfilment refused); every bad upload refused with
 //! its documented code and nothing of it stored; a restart after `kill -9` in the middle of a
 //! 100 MB upload that keeps what was stored and lists nothing of the cut upload; a bundle no
-//! entry lists deleted after the retention time, an appended one kept.
+//! entry lists deleted after the retention time, an appended one kept until its entry is
+//! erased.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use codec::Encode;
 use futures::StreamExt;
 use medchain_client::{
-	cloud::{CloudClient, DownloadRequest},
+	cloud::{CloudClient, DownloadRequest, SearchFulfilment},
 	devnode::DevNode,
 	record_service::PreparedRecord,
 	runtime::Runtime,
@@ -100,18 +104,28 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 		not_after: now + 100,
 		range: None,
 	};
-	let downloaded = client.download(&world.doctor, genesis, &download(seq, request)).await;
+	let downloaded = client.download(&world.doctor, genesis, &download(seq, request), &world.device).await;
 	assert_eq!(downloaded.expect("the grantee downloads"), good.bundle.ciphertext);
 	let range = 10..good.bundle.ciphertext.len() as u64 - 5;
 	let part = DownloadRequest { range: Some(range.clone()), ..download(seq, request) };
-	let tail = client.download(&world.doctor, genesis, &part).await.expect("a range");
+	let tail = client.download(&world.doctor, genesis, &part, &world.device).await.expect("a range");
 	assert_eq!(tail, good.bundle.ciphertext[range.start as usize..range.end as usize]);
+	// What goes over the wire is sealed to the request's delivery key: not the stored bytes,
+	// and no other device opens it.
+	let sealed = client.download_sealed(&world.doctor, genesis, &download(seq, request)).await;
+	let sealed = sealed.expect("a sealed download");
+	assert_eq!(sealed.range, (0, ciphertext.len() as u64, ciphertext.len() as u64));
+	assert!(!sealed.body.windows(32).any(|window| window == &ciphertext[100..132]));
+	let stranger = x25519_dalek::StaticSecret::from([0x11; 32]);
+	let opened = client.download(&world.doctor, genesis, &download(seq, request), &stranger).await;
+	assert!(matches!(opened, Err(Error::Crypto(_))), "another device's key: {opened:?}");
 	// A doctor the request is not for, and (once there is an earlier entry) the grant for
 	// this entry used for another one: refused, as the chain refuses them.
-	let refused = client.download(&world.other_doctor, genesis, &download(seq, request)).await;
+	let refused = client.download(&world.other_doctor, genesis, &download(seq, request), &world.device).await;
 	assert_eq!(code(refused), (403, "no_grant".into()), "a doctor without a grant");
 	if let Some(earlier) = seq.checked_sub(1) {
-		let refused = client.download(&world.doctor, genesis, &download(earlier, request)).await;
+		let refused = client.download(&world.doctor, genesis, &download(earlier, request), &world.device)
+			.await;
 		assert_eq!(code(refused), (403, "no_grant".into()), "a grant for another record");
 	}
 
@@ -176,6 +190,14 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 		"swapped PDP tags",
 		code(client.upload_raw(&patient, &locator(&bad), swapped.into()).await),
 		(422, "bad_tags"),
+	));
+	// A SHVE ciphertext other than the one the signed statement commits to.
+	let mut reindexed = world.header(&world.services[0], &bad);
+	reindexed.shve = good.bundle.shve.encode();
+	refused.push((
+		"another SHVE ciphertext than the signed commitment",
+		code(client.upload_raw(&patient, &locator(&bad), body(&reindexed, &bad).into()).await),
+		(400, "bad_shve"),
 	));
 	refused.push((
 		"garbage",
@@ -248,7 +270,7 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	// service, asking the chain, refuses the download it served before. (Consent is given
 	// again for what follows.)
 	world.consent(false).await;
-	let refused = client.download(&world.doctor, genesis, &download(seq, request)).await;
+	let refused = client.download(&world.doctor, genesis, &download(seq, request), &world.device).await;
 	match refused {
 		Err(Error::Service { status: 403, code, message }) if code == "no_grant" => {
 			assert!(message.contains("ConsentWithdrawn"), "{message}")
@@ -256,6 +278,40 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 		other => panic!("a download after the consent was withdrawn: {other:?}"),
 	}
 	world.consent(true).await;
+
+	// A search after the restart, over one bundle indexed from the store at start and one
+	// uploaded since: the provider checks the key service's token, matches it over both and
+	// fulfils on chain; the matching record is then served under the search request, the
+	// other is not.
+	let searched = world.prepare_in(20_000, 7);
+	let searched_seq = upload_and_append(world, &client, &searched).await;
+	let salt = [0x7e; 32];
+	let scope = world.request_search(&[7], &salt).await;
+	let patient_bytes: [u8; 32] = world.patient.clone().into();
+	let token = world
+		.keys
+		.search_token(&patient_bytes, &[7], &salt, &scope, &mut world.rng)
+		.expect("the key service signs a token for the logged request");
+	let mut forged = token.clone();
+	forged.signature[0] ^= 1;
+	let refused = client.fulfil_search(scope.request_id, &forged).await;
+	assert_eq!(code(refused), (401, "bad_signature".into()), "a token not signed by the key service");
+	let refused = client.fulfil_search(scope.request_id + 1, &token).await;
+	assert_eq!(code(refused), (400, "token_request_mismatch".into()), "a token for another request");
+	let fulfilled = client.fulfil_search(scope.request_id, &token).await.expect("fulfilled");
+	assert_eq!(
+		fulfilled,
+		SearchFulfilment { hosted: 2, matched: vec![searched_seq], granted: 1, denied: 0 }
+	);
+	let refused = client.fulfil_search(scope.request_id, &token).await;
+	assert_eq!(code(refused), (409, "already_fulfilled".into()), "a second fulfilment");
+	let not_after = world.chain.best_number().await.unwrap() + 100;
+	let found = DownloadRequest { seq: searched_seq, request: scope.request_id, not_after, ..download(seq, request) };
+	let found = client.download(&world.doctor, genesis, &found, &world.device).await;
+	assert_eq!(found.expect("the matching record is served"), searched.bundle.ciphertext);
+	let missed = DownloadRequest { request: scope.request_id, not_after, ..download(seq, request) };
+	let refused = client.download(&world.doctor, genesis, &missed, &world.device).await;
+	assert_eq!(code(refused), (403, "no_grant".into()), "the record the search did not match");
 
 	// Once the last block of its receipt is final, the bundle no entry lists is deleted, and
 	// the appended one stays; the chain then refuses an entry with that receipt, so no entry
@@ -284,4 +340,35 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	assert!(metrics.contains("medchain_cloud_uploads_total{outcome=\"stored\"} 1"), "{metrics}");
 	assert!(metrics.contains("medchain_cloud_uploads_total{outcome=\"already_stored\"} 1"));
 	assert!(metrics.contains("medchain_cloud_uploads_total{outcome=\"deleted_unlisted\"} 1"));
+	assert!(metrics.contains("medchain_cloud_fulfilments_total{outcome=\"fulfilled\"} 1"));
+	assert!(metrics.contains("medchain_cloud_fulfilments_total{outcome=\"already_fulfilled\"} 1"));
+
+	// The record service erases both entries: they leave the provider's hosted list, and the
+	// retention sweep deletes their bundles (their receipts expired long ago).
+	for erased in [seq, searched_seq] {
+		world.erase(erased).await;
+	}
+	let deadline = Instant::now() + Duration::from_secs(120);
+	for bundle in [&header.bundle.locator, &searched.entry.locator.to_vec()] {
+		while backing.stored(&patient, bundle).await {
+			assert!(Instant::now() < deadline, "an erased entry's bundle was never deleted");
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		}
+	}
+}
+
+/// Uploads `prepared`, appends its entry with the receipt and returns the entry's position.
+async fn upload_and_append(world: &mut World, client: &CloudClient, prepared: &PreparedRecord) -> u32 {
+	let header = world.header(&world.services[0], prepared);
+	let ciphertext = Bytes::from(prepared.bundle.ciphertext.clone());
+	let answer = client.upload(&header, &prepared.bundle.pdp_tags, ciphertext).await.unwrap();
+	let mut entry = prepared.entry.clone();
+	answer.fill(&mut entry);
+	let append = pallet_medchain_emr::Call::<Runtime>::append_record {
+		patient: world.patient.clone(),
+		record: entry,
+	};
+	world.chain.submit(&world.services[0], append.into()).await.expect("appended");
+	world.appended += 1;
+	world.appended - 1
 }

@@ -110,9 +110,10 @@ export function presenceStatement(api, { doctor, patient, target, purpose, notAf
 /**
  * The SCALE bytes of the receipt (version 1) a storage provider signs once it holds the bundle
  * of `entry` (an EMR `NewEntry` object as `appendRecord` takes it, with `locator`,
- * `ciphertextHash`, `size` and `pdpFile.paramsHash` as hex and numbers) for `patient`: domain
- * `medchain/receipt/v1`, version 1, genesis hash, the provider, then the bundle (patient,
- * locator, ciphertext hash, size as u64 LE, PDP parameters hash), then the last block the
+ * `ciphertextHash`, `size`, `pdpFile.paramsHash` and `shveCommitment` as hex and numbers) for
+ * `patient`: domain `medchain/receipt/v1`, version 1, genesis hash, the provider, then the
+ * bundle (patient, locator, ciphertext hash, size as u64 LE, PDP parameters hash, SHVE
+ * commitment), then the last block the
  * receipt counts in (`entry.receiptValidUntil`, u32 LE). The runtime rebuilds exactly these
  * bytes from the entry and checks the provider's signature.
  */
@@ -127,6 +128,7 @@ export function receiptStatement(api, { provider, patient, entry }) {
     hexToU8a(entry.ciphertextHash),
     bnToU8a(entry.size, { bitLength: 64, isLe: true }),
     hexToU8a(entry.pdpFile.paramsHash),
+    hexToU8a(entry.shveCommitment),
     bnToU8a(entry.receiptValidUntil, { bitLength: 32, isLe: true }),
   );
 }

@@ -1,5 +1,6 @@
 //! A client of `medchain-cloud`, the storage provider service (`client/cloud`), over HTTP/1.1:
-//! uploads answered with the provider's receipt, downloads signed by the grantee. Refusals
+//! uploads answered with the provider's receipt, downloads signed by the grantee and sealed to
+//! its delivery key, audit answers and search fulfilments. Refusals
 //! come back as [`Error::Service`] with the service's stable code. [`DevCloud`] runs the
 //! service as a process for tests and tools, as [`crate::devnode::DevNode`] runs a node.
 
@@ -12,6 +13,7 @@ use std::{
 };
 
 use bytes::Bytes;
+use codec::Encode;
 use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
 use hyper::{body::Frame, Request, StatusCode};
 use hyper_util::{
@@ -21,9 +23,11 @@ use hyper_util::{
 use medchain_runtime::AccountId;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
 
+use x25519_dalek::StaticSecret;
+
 use crate::{
 	storage::{download_message, upload_prefix, UploadHeader},
-	Error, Result,
+	transport, Error, Result,
 };
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -86,16 +90,26 @@ impl CloudClient {
 
 	/// Sends `request`; the status and the whole answer body.
 	pub async fn send(&self, request: Request<Body>) -> Result<(StatusCode, Bytes)> {
+		let (status, _, body) = self.send_with_headers(request).await?;
+		Ok((status, body))
+	}
+
+	/// Sends `request`; the status, the headers and the whole answer body.
+	pub async fn send_with_headers(
+		&self,
+		request: Request<Body>,
+	) -> Result<(StatusCode, hyper::HeaderMap, Bytes)> {
 		let response =
 			self.http.request(request).await.map_err(|e| Error::Rpc(format!("cloud: {e}")))?;
 		let status = response.status();
+		let headers = response.headers().clone();
 		let body = response
 			.into_body()
 			.collect()
 			.await
 			.map_err(|e| Error::Rpc(format!("cloud: body: {e}")))?
 			.to_bytes();
-		Ok((status, body))
+		Ok((status, headers, body))
 	}
 
 	/// A request for `path` of the service.
@@ -193,15 +207,74 @@ impl CloudClient {
 		Ok((field("file_params")?, field("proof")?, signature))
 	}
 
-	/// Downloads (a range of) an entry's ciphertext as `grantee`, on the chain of `genesis`.
+	/// Asks the provider to fulfil search `request` with the key service's `token`: it matches
+	/// the token over every entry it hosts for the patient and submits `fulfil_search`.
+	pub async fn fulfil_search(
+		&self,
+		request: u64,
+		token: &medchain_crypto::shve::SignedToken,
+	) -> Result<SearchFulfilment> {
+		let body = serde_json::json!({ "token": format!("0x{}", hex::encode(token.encode())) });
+		let http = self
+			.request("POST", &format!("/v1/searches/{request}"))
+			.header("content-type", "application/json")
+			.body(full(body.to_string()));
+		let (status, body) = self.send(http.map_err(invalid)?).await?;
+		ok_or_service_error(status, &body)?;
+		let answer: serde_json::Value =
+			serde_json::from_slice(&body).map_err(|e| Error::Decode(format!("search: {e}")))?;
+		let number = |name: &str| {
+			answer[name].as_u64().ok_or_else(|| Error::Decode(format!("search: no {name}")))
+		};
+		let matched = answer["matched"]
+			.as_array()
+			.map(|seqs| seqs.iter().filter_map(|seq| seq.as_u64()).map(|seq| seq as u32).collect())
+			.ok_or_else(|| Error::Decode("search: no matched".into()))?;
+		Ok(SearchFulfilment {
+			hosted: number("hosted")? as usize,
+			matched,
+			granted: number("granted")? as u32,
+			denied: number("denied")? as u32,
+		})
+	}
+
+	/// Downloads (a range of) an entry's ciphertext as `grantee`, on the chain of `genesis`,
+	/// sealed to the delivery key whose secret is `device` (the key the access request named):
+	/// the provider's signature, the seal and the envelope are checked ([`transport::open`]),
+	/// and the bytes served must be the ones asked for.
 	pub async fn download(
 		&self,
 		grantee: &sr25519::Pair,
 		genesis: [u8; 32],
 		what: &DownloadRequest<'_>,
+		device: &StaticSecret,
 	) -> Result<Vec<u8>> {
+		let sealed = self.download_sealed(grantee, genesis, what).await?;
+		let (start, end, size) = sealed.range;
+		let expected = what.range.clone().unwrap_or(0..size);
+		if (start, end) != (expected.start, expected.end) || end > size {
+			return Err(Error::Invalid("the provider served another range than asked for"));
+		}
+		let context = transport::context(&sealed.statement, start, end);
+		transport::open(
+			what.provider,
+			device,
+			&context,
+			&sealed.sealed_key,
+			&sealed.signature,
+			&sealed.body,
+		)
+	}
+
+	/// A download as the provider answers it, before it is opened.
+	pub async fn download_sealed(
+		&self,
+		grantee: &sr25519::Pair,
+		genesis: [u8; 32],
+		what: &DownloadRequest<'_>,
+	) -> Result<SealedDownload> {
 		let grantee_account = AccountId::from(grantee.public());
-		let message = download_message(
+		let statement = download_message(
 			genesis,
 			what.provider,
 			&grantee_account,
@@ -210,7 +283,7 @@ impl CloudClient {
 			what.request,
 			what.not_after,
 		);
-		let signature = grantee.sign(&message);
+		let signature = grantee.sign(&statement);
 		let path = format!(
 			"/v1/records/{}/{}?request={}&not_after={}",
 			what.patient.to_ss58check(),
@@ -226,10 +299,67 @@ impl CloudClient {
 			request = request
 				.header("range", format!("bytes={}-{}", range.start, range.end.saturating_sub(1)));
 		}
-		let (status, body) = self.send(request.body(full(Bytes::new())).map_err(invalid)?).await?;
+		let (status, headers, body) =
+			self.send_with_headers(request.body(full(Bytes::new())).map_err(invalid)?).await?;
 		ok_or_service_error(status, &body)?;
-		Ok(body.to_vec())
+		let header = |name: &str| {
+			headers
+				.get(name)
+				.and_then(|value| value.to_str().ok())
+				.ok_or_else(|| Error::Decode(format!("download: no {name} header")))
+		};
+		let hex_bytes = |name: &str| {
+			hex::decode(header(name)?.trim_start_matches("0x"))
+				.map_err(|_| Error::Decode(format!("download: {name} is not hex")))
+		};
+		let signature = <[u8; 64]>::try_from(hex_bytes(transport::SEAL_SIGNATURE_HEADER)?)
+			.map_err(|_| Error::Decode("download: the seal signature is not 64 bytes".into()))?;
+		let range = parse_served_range(header(transport::RANGE_HEADER)?)
+			.ok_or_else(|| Error::Decode("download: a malformed range header".into()))?;
+		Ok(SealedDownload {
+			statement,
+			sealed_key: hex_bytes(transport::SEALED_KEY_HEADER)?,
+			signature,
+			range,
+			body,
+		})
 	}
+}
+
+/// What a provider answered to a search fulfilment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchFulfilment {
+	/// How many entries of the patient it hosts (each one claimed).
+	pub hosted: usize,
+	/// The positions of the entries that matched.
+	pub matched: Vec<u32>,
+	/// Matching entries the chain granted.
+	pub granted: u32,
+	/// Matching entries the chain denied.
+	pub denied: u32,
+}
+
+/// A download as served: sealed to the delivery key.
+#[derive(Clone, Debug)]
+pub struct SealedDownload {
+	/// The download statement the grantee signed.
+	pub statement: Vec<u8>,
+	/// SCALE of the sealed transport key.
+	pub sealed_key: Vec<u8>,
+	/// The provider's signature over the seal statement.
+	pub signature: [u8; 64],
+	/// The stored bytes served (start, end exclusive) and the stored size.
+	pub range: (u64, u64, u64),
+	/// The sealed body.
+	pub body: Bytes,
+}
+
+/// `start-end/size` as the service sends it in [`transport::RANGE_HEADER`].
+fn parse_served_range(text: &str) -> Option<(u64, u64, u64)> {
+	let (range, size) = text.split_once('/')?;
+	let (start, end) = range.split_once('-')?;
+	let (start, end, size) = (start.parse().ok()?, end.parse().ok()?, size.parse().ok()?);
+	(start <= end && end <= size).then_some((start, end, size))
 }
 
 fn invalid(e: hyper::http::Error) -> Error {

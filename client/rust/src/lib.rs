@@ -20,6 +20,7 @@
 //!   provider service ([`cloud::DevCloud`] runs one for tests);
 //! - [`storage`]: the record service's upload statement and the provider's receipt, which every
 //!   EMR entry carries;
+//! - [`transport`]: downloads sealed to the delivery key the chain's grant names;
 //! - [`access`]: the presence statement a patient's card signs and a search request's query
 //!   commitment.
 //!
@@ -37,6 +38,7 @@ pub mod key_service;
 pub mod provider;
 pub mod record_service;
 pub mod storage;
+pub mod transport;
 
 pub use medchain_runtime as runtime;
 

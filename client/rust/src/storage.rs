@@ -18,6 +18,7 @@ pub fn bundle_digest(patient: &AccountId, entry: &NewEntry<Runtime>) -> BundleDi
 		ciphertext_hash: entry.ciphertext_hash,
 		size: entry.size,
 		pdp_params_hash: entry.pdp_file.params_hash,
+		shve_commitment: entry.shve_commitment,
 	}
 }
 
@@ -210,6 +211,7 @@ mod tests {
 			ciphertext_hash: [1; 32],
 			size: 10,
 			pdp_params_hash: [2; 32],
+			shve_commitment: [4; 32],
 		};
 		let signature = sign_receipt(&provider, [3; 32], &bundle, 100);
 		let account = AccountId::from(provider.public());

@@ -162,7 +162,7 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	let policy = "epoch:0 and ((grade>=12 and title>=3) or (grade>=13 and title>=2) or emergency)";
 	// The provider runs medchain-cloud: every bundle is uploaded to it, signed by the record
 	// service, and its receipt goes into the entry, which the runtime checks. The in-memory
-	// store keeps what the service does not answer yet (search fulfilment, audit proofs).
+	// store keeps a copy to compare against and to build a lying provider's claims.
 	let cloud_dir = tempfile::tempdir().unwrap();
 	let cloud = DevCloud::start(&node.url, cloud_dir.path(), "//e2e//provider")
 		.await
@@ -397,21 +397,6 @@ async fn fulfil(
 		.await
 }
 
-fn decided(finalized: &Finalized) -> (u32, u32) {
-	finalized
-		.events
-		.iter()
-		.find_map(|e| match e {
-			RuntimeEvent::Access(pallet_medchain_access::Event::AccessDecided {
-				granted,
-				denied,
-				..
-			}) => Some((*granted, *denied)),
-			_ => None,
-		})
-		.expect("AccessDecided")
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn access_flow(
 	chain: &Chain,
@@ -440,8 +425,9 @@ async fn access_flow(
 		.unwrap()
 		.expect("the provider hosts the patient's records");
 	assert_eq!(hosted, vec![0, 1, 2]);
-	let delivery =
-		x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::random_from_rng(&mut *rng));
+	// The doctors' device key: requests name its public half, downloads are sealed to it.
+	let device = x25519_dalek::StaticSecret::random_from_rng(&mut *rng);
+	let delivery = x25519_dalek::PublicKey::from(&device);
 
 	// The patient registers their card's presence key (not their account key), feelessly.
 	let card = ed25519::Pair::from_seed(&[0xca; 32]);
@@ -498,11 +484,10 @@ async fn access_flow(
 		"the key service refuses a wider query than the request committed to"
 	);
 	let token = keys.search_token(&bytes32(patient), &[3, 20], &salt, &scope, rng).unwrap();
-	let claims = store.fulfil(patient, &hosted, &token.body).unwrap();
-	assert_eq!(claims.iter().map(|(_, m)| *m).collect::<Vec<_>>(), vec![true, false, true]);
-	let fulfilled =
-		fulfil(chain, provider, request, token, claims).await.expect("fulfilment verified");
-	assert_eq!(decided(&fulfilled), (2, 0), "both matching records granted");
+	// The provider's service matches the token over its index and submits the fulfilment.
+	let fulfilled = cloud.fulfil_search(request, &token).await.expect("fulfilment verified");
+	assert_eq!((fulfilled.hosted, fulfilled.matched), (3, vec![0, 2]));
+	assert_eq!((fulfilled.granted, fulfilled.denied), (2, 0), "both matching records granted");
 
 	// The doctor opens the granted records with an ABE key for their attributes and checks
 	// each ciphertext against the chain; before serving, the provider asks the chain.
@@ -524,6 +509,7 @@ async fn access_flow(
 				senior,
 				chain.genesis_hash().0,
 				&download(&provider_id, patient, seq, request, now),
+				&device,
 			)
 			.await
 			.expect("the grantee downloads a granted record");
@@ -535,6 +521,7 @@ async fn access_flow(
 					range: Some(10..ciphertext.len() as u64),
 					..download(&provider_id, patient, seq, request, now)
 				},
+				&device,
 			)
 			.await
 			.expect("a range of a granted record");
@@ -556,6 +543,7 @@ async fn access_flow(
 				who,
 				chain.genesis_hash().0,
 				&download(&provider_id, patient, seq, request, now),
+				&device,
 			)
 			.await
 			.expect_err("no grant, no download");
@@ -609,9 +597,9 @@ async fn access_flow(
 		.await
 		.expect_err("a false claim is refused");
 	assert!(refused.to_string().contains("ClaimMismatch"), "{refused}");
-	let fulfilled =
-		fulfil(chain, provider, request, token, honest).await.expect("honest fulfilment verified");
-	assert_eq!(decided(&fulfilled), (0, 2), "policy denies the junior doctor");
+	let fulfilled = cloud.fulfil_search(request, &token).await.expect("honest fulfilment verified");
+	assert_eq!(fulfilled.matched, vec![0, 2]);
+	assert_eq!((fulfilled.granted, fulfilled.denied), (0, 2), "policy denies the junior doctor");
 
 	// Trace (flow 5): the access chain verifies and tells who read what and on what basis.
 	let verification: ChainPage =

@@ -573,6 +573,7 @@ pub mod pallet {
 					ciphertext_hash: record.ciphertext_hash,
 					size: record.size,
 					pdp_params_hash: record.pdp_file.params_hash,
+					shve_commitment: record.shve_commitment,
 				},
 				record.receipt_valid_until,
 			)

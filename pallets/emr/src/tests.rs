@@ -809,6 +809,11 @@ fn an_entry_needs_its_providers_receipt_for_this_patient_and_bundle() {
 		resized.size += 1;
 		resized.pdp_file = PdpFile::derived(&resized.ciphertext_hash, resized.size, 32, 0).unwrap();
 		assert_noop!(append(resized), Error::<Test>::BadReceipt);
+		// A receipt for another SHVE ciphertext than the entry commits to: the provider's
+		// search fulfilments for this entry would fail, blamed on it.
+		let mut reindexed = record(PROVIDER, 1);
+		reindexed.shve_commitment[0] ^= 1;
+		assert_noop!(append(reindexed), Error::<Test>::BadReceipt);
 		// A receipt from another provider than the entry names.
 		Directory::add_provider(32, Some(1));
 		let mut swapped = record(PROVIDER, 1);

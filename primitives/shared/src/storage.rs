@@ -41,6 +41,11 @@ pub struct BundleDigest<AccountId> {
 	/// BLAKE2b-256 of the SCALE PDP file parameters the ciphertext was tagged under (the
 	/// entry's `pdp_file.params_hash`).
 	pub pdp_params_hash: Hash32,
+	/// BLAKE2b-256 of the SCALE SHVE ciphertext uploaded beside the bundle (the entry's
+	/// `shve_commitment`). Signed by both statements so that a record service cannot upload one
+	/// SHVE ciphertext and append another commitment: every search fulfilment of that provider
+	/// would then fail the commitment check, and the provider would be blamed for it.
+	pub shve_commitment: Hash32,
 }
 
 /// What a hospital's record service signs (sr25519, its account key) to upload a bundle to
@@ -124,6 +129,7 @@ mod tests {
 			ciphertext_hash: [1; 32],
 			size: 1_400_000,
 			pdp_params_hash: [2; 32],
+			shve_commitment: [3; 32],
 		}
 	}
 
@@ -143,12 +149,13 @@ mod tests {
 		changed.push(ReceiptStatement::new([8; 32], 3u64, bundle(), 100u32).encode());
 		changed.push(ReceiptStatement::new([9; 32], 4u64, bundle(), 100u32).encode());
 		changed.push(ReceiptStatement::new([9; 32], 3u64, bundle(), 101u32).encode());
-		let variants: [fn(&mut BundleDigest<u64>); 5] = [
+		let variants: [fn(&mut BundleDigest<u64>); 6] = [
 			|b| b.patient = 8,
 			|b| b.locator = b"lod".to_vec(),
 			|b| b.ciphertext_hash[31] ^= 1,
 			|b| b.size += 1,
 			|b| b.pdp_params_hash[0] ^= 1,
+			|b| b.shve_commitment[5] ^= 1,
 		];
 		for change in variants {
 			let mut b = bundle();

@@ -19,7 +19,9 @@ use medchain_client::{
 	runtime::{AccountId, Runtime, RuntimeCall},
 	storage::{self, upload_prefix, UploadHeader},
 };
+use medchain_crypto::shve::TokenScope;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use x25519_dalek::StaticSecret;
 use sp_core::{sr25519, Pair};
 
 type Registry = pallet_medchain_registry::Call<Runtime>;
@@ -82,6 +84,9 @@ pub struct World {
 	pub other_doctor: sr25519::Pair,
 	/// How many entries the patient's EMR chain holds.
 	pub appended: u32,
+	/// The first doctor's device: its public key is the delivery key of every request, and
+	/// downloads are sealed to it.
+	pub device: StaticSecret,
 	pub rng: ChaCha20Rng,
 }
 
@@ -155,6 +160,7 @@ impl World {
 			doctor,
 			other_doctor,
 			appended: 0,
+			device: StaticSecret::from([0xde; 32]),
 			rng,
 		};
 		world.consent(true).await;
@@ -185,22 +191,75 @@ impl World {
 		self.request_records(&[seq]).await
 	}
 
+	/// The first doctor's delivery key.
+	pub fn delivery_key(&self) -> [u8; 32] {
+		x25519_dalek::PublicKey::from(&self.device).to_bytes()
+	}
+
+	/// The first doctor asks for `target` on the patient's consent; the request's events.
+	async fn request_access(
+		&self,
+		target: pallet_medchain_access::AccessTarget<Runtime>,
+	) -> Vec<medchain_client::runtime::RuntimeEvent> {
+		let call = pallet_medchain_access::Call::<Runtime>::request_access {
+			patient: self.patient.clone(),
+			target,
+			purpose: pallet_medchain_access::Purpose::Treatment,
+			basis: pallet_medchain_access::Basis::Consent,
+			delivery_key: self.delivery_key(),
+		};
+		self.chain.submit(&self.doctor, call.into()).await.expect("logged").events
+	}
+
+	/// The first doctor asks, on the patient's consent, for a search of departments
+	/// `departments`; returns the scope the key service signs a token for.
+	pub async fn request_search(&self, departments: &[usize], salt: &[u8; 32]) -> TokenScope {
+		let query_commitment =
+			medchain_client::access::search_commitment(self.keys.schema(), departments, salt)
+				.expect("a department query");
+		let events = self
+			.request_access(pallet_medchain_access::AccessTarget::Search {
+				query_commitment,
+				all_records: false,
+			})
+			.await;
+		let request_id = events
+			.iter()
+			.find_map(|event| match event {
+				medchain_client::runtime::RuntimeEvent::Access(
+					pallet_medchain_access::Event::AccessRequested { request_id, .. },
+				) => Some(*request_id),
+				_ => None,
+			})
+			.expect("AccessRequested");
+		TokenScope {
+			request_id,
+			expires_at: self.chain.best_number().await.unwrap() + 30,
+			genesis_hash: self.chain.genesis_hash().0,
+			query_commitment,
+		}
+	}
+
+	/// The authoring record service erases entry `seq`: it leaves the provider's hosted list.
+	pub async fn erase(&self, seq: u32) {
+		let call = pallet_medchain_emr::Call::<Runtime>::erase_record {
+			patient: self.patient.clone(),
+			seq,
+		};
+		self.chain.submit(&self.services[0], call.into()).await.expect("erased");
+	}
+
 	/// The first doctor asks for entries `seqs` (at most 64) on the patient's consent, and
 	/// every one is granted; returns the request id.
 	pub async fn request_records(&self, seqs: &[u32]) -> u64 {
-		let call = pallet_medchain_access::Call::<Runtime>::request_access {
-			patient: self.patient.clone(),
-			target: pallet_medchain_access::AccessTarget::Records(
+		let requested = self
+			.request_access(pallet_medchain_access::AccessTarget::Records(
 				seqs.to_vec().try_into().expect("at most MaxRecordsPerRequest"),
-			),
-			purpose: pallet_medchain_access::Purpose::Treatment,
-			basis: pallet_medchain_access::Basis::Consent,
-			delivery_key: [9; 32],
-		};
-		let requested = self.chain.submit(&self.doctor, call.into()).await.expect("logged");
+			))
+			.await;
 		let mut request = None;
 		let mut decided = None;
-		for event in &requested.events {
+		for event in &requested {
 			if let medchain_client::runtime::RuntimeEvent::Access(event) = event {
 				match event {
 					pallet_medchain_access::Event::AccessRequested { request_id, .. } => {
@@ -214,11 +273,16 @@ impl World {
 			}
 		}
 		let all = Some((seqs.len() as u32, 0));
-		assert_eq!(decided, all, "entries {seqs:?} granted: {:?}", requested.events);
+		assert_eq!(decided, all, "entries {seqs:?} granted: {requested:?}");
 		request.expect("AccessRequested")
 	}
 
 	pub fn prepare(&mut self, bytes: usize) -> PreparedRecord {
+		self.prepare_in(bytes, 3)
+	}
+
+	/// A record of `bytes` bytes in department `department`.
+	pub fn prepare_in(&mut self, bytes: usize, department: usize) -> PreparedRecord {
 		let patient_key = self.keys.patient_key(self.patient.as_ref());
 		let plaintext = vec![0x42u8; bytes];
 		self.records
@@ -226,7 +290,7 @@ impl World {
 				&patient_key,
 				&plaintext,
 				RecordMeta {
-					department: 3,
+					department,
 					policy: "epoch:0 and ((grade>=12 and title>=3) or emergency)",
 					provider: self.provider.clone(),
 					description: "outpatient record",
