@@ -535,7 +535,8 @@ fn the_index_tells_other_pallets_what_they_may_know() {
 /// entry's layout or of how it is hashed fails here before it breaks `verify_chain` of stored
 /// chains. A deliberate change adds a format (`FORMAT_V2`) and keeps this one verifying; until
 /// the chain launches (storage version 1) the layout may still change here instead, as it did
-/// when entries gained their provider's receipt.
+/// when entries gained their provider's receipt (and when the receipt statement gained the SHVE
+/// commitment: the layout stayed, the mock receipt's bytes changed).
 #[test]
 fn the_entry_format_is_pinned() {
 	use codec::Encode;
@@ -566,9 +567,9 @@ fn the_entry_format_is_pinned() {
 
 /// BLAKE2b-256 of the pinned entry's SCALE encoding (what `Entries` stores).
 const PINNED_ENCODING_HASH: &str =
-	"af22bc8949dde10e199c13873f19f70ef66f33cf572bdfd999eebbb63e7e9136";
+	"df58ec13f435219312a7cce46c75edae4706e1dc15b7da65f71b9b135f26e033";
 /// The pinned entry's chain hash.
-const PINNED_ENTRY_HASH: &str = "018a7753c6f6d24ec99e2db9f949e6a25ec43bcf5a83bb8e1cab0c8d6955c22b";
+const PINNED_ENTRY_HASH: &str = "c48711f398b8cae72d2341dfc4993d397145932abf69e4d4e13cb13604ea2fda";
 /// The genesis hash of `PATIENT`'s EMR chain.
 const PINNED_GENESIS_HASH: &str =
 	"817f0164b34a3cf0b81a37fb5e302ee345b38df56afa35b099ff3c1c4847ae4e";
