@@ -11,8 +11,12 @@
 //!    for a 1.4 MB and a 35 MB record.
 //!
 //! ```sh
-//! cargo bench -p medchain-cloud --bench throughput --profile dev -- --large-mb 1024
+//! cargo bench --workspace --bench throughput --profile dev -- --large-mb 1024
 //! ```
+//!
+//! `--workspace` (only this crate has a `throughput` bench) builds with the features of the
+//! whole workspace, as `cargo test --workspace` does; `-p medchain-cloud` would resolve
+//! features for this crate alone and rebuild a good part of the tree, binaryen included.
 //!
 //! `--profile dev` measures the binaries the tests and the devnet run (their crypto crates
 //! at opt-level 3); a release build measures the binaries a hospital deploys.
