@@ -251,9 +251,9 @@ fn sealed(
 	sealing: &SealedTransport,
 ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, ApiError> {
 	let spool = Spool::default();
-	let writer = sealing
-		.writer(spool.clone())
-		.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "seal_failed", e.to_string()))?;
+	let writer = sealing.writer(spool.clone()).map_err(|e| {
+		ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "seal_failed", e.to_string())
+	})?;
 	let writer: Arc<Mutex<Option<EncryptWriter<Spool>>>> = Arc::new(Mutex::new(Some(writer)));
 	let (chunks_spool, last_spool, last_writer) = (spool.clone(), spool, writer.clone());
 	let body = plain.map(move |chunk| {

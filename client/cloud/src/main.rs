@@ -24,7 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	// Uploads cut short by a crash left staging data only: removed before serving.
 	let swept = store.sweep_staging().await?;
 	// The SHVE index is a cache of what the store holds: rebuilt from it at every start.
-	let index = SearchIndex::rebuild(&store, config.max_header_bytes).await.map_err(|e| e.to_string())?;
+	let index =
+		SearchIndex::rebuild(&store, config.max_header_bytes).await.map_err(|e| e.to_string())?;
 	let indexed = index.len();
 	let chain = connect(&config.rpc, Duration::from_secs(config.connect_timeout_secs)).await?;
 	let app = Arc::new(app::App::new(chain, store, index, key, config.limits()));

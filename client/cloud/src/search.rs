@@ -194,11 +194,8 @@ async fn submit(
 			"more hosted entries than a fulfilment carries",
 		)
 	})?;
-	let call = pallet_medchain_access::Call::<Runtime>::fulfil_search {
-		request_id,
-		signed_token,
-		claims,
-	};
+	let call =
+		pallet_medchain_access::Call::<Runtime>::fulfil_search { request_id, signed_token, claims };
 	let included = {
 		let _one_at_a_time = app.submissions.lock().await;
 		app.chain.submit(&app.key, call.into()).await
@@ -225,7 +222,14 @@ async fn submit(
 		})
 		.unwrap_or_default();
 	app.metrics.fulfilments.with_label_values(&["fulfilled"]).inc();
-	tracing::info!(request = request_id, hosted = hosted.len(), matched = matched.len(), granted, denied, "search fulfilled");
+	tracing::info!(
+		request = request_id,
+		hosted = hosted.len(),
+		matched = matched.len(),
+		granted,
+		denied,
+		"search fulfilled"
+	);
 	Ok(Json(SearchAnswer {
 		request: request_id,
 		hosted: hosted.len(),

@@ -24,8 +24,8 @@ use blake2::{digest::consts::U32, Blake2b, Digest};
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt, TryStreamExt};
 use object_store::{
-	path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
-	PutPayload, WriteMultipart,
+	path::Path, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
+	WriteMultipart,
 };
 use rand_core::{OsRng, RngCore};
 

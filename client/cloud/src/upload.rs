@@ -65,7 +65,12 @@ pub const RECEIPT_PREFIX_LEN: u64 = 4 + 64;
 
 /// A [`BundleMeta`]'s encoding as parts: the fields before the tags, then `tags` (48 bytes
 /// each) as they are, so that the tags of a large bundle are never copied.
-pub fn meta_parts(valid_until: u32, receipt: [u8; 64], header: &UploadHeader, tags: Bytes) -> Vec<Bytes> {
+pub fn meta_parts(
+	valid_until: u32,
+	receipt: [u8; 64],
+	header: &UploadHeader,
+	tags: Bytes,
+) -> Vec<Bytes> {
 	let count = Compact(u32::try_from(tags.len() / 48).unwrap_or(u32::MAX));
 	let head = (valid_until, receipt, header, count).encode();
 	vec![head.into(), tags]
@@ -89,7 +94,11 @@ impl MetaHead {
 	/// Reads the head of the metadata of the bundle at `key`: a prefix long enough for a header
 	/// of `max_header` bytes, or the whole object if the header is longer (after a lowered
 	/// limit). `meta_corrupt` if it does not decode.
-	pub async fn read(store: &BundleStore, key: &BundleKey, max_header: usize) -> Result<Self, ApiError> {
+	pub async fn read(
+		store: &BundleStore,
+		key: &BundleKey,
+		max_header: usize,
+	) -> Result<Self, ApiError> {
 		let len = RECEIPT_PREFIX_LEN.saturating_add(max_header as u64).saturating_add(5);
 		// A backend that refuses a range past the end of a small object is answered by the
 		// whole object below.
@@ -103,7 +112,11 @@ impl MetaHead {
 			Err(e) => tracing::debug!(error = %e, "metadata prefix unreadable; reading it whole"),
 		}
 		Self::decode(&store.get_meta(key).await?).ok_or_else(|| {
-			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", "undecodable bundle metadata")
+			ApiError::new(
+				StatusCode::INTERNAL_SERVER_ERROR,
+				"meta_corrupt",
+				"undecodable bundle metadata",
+			)
 		})
 	}
 
@@ -118,8 +131,14 @@ impl MetaHead {
 	}
 
 	/// Tag `index` of the bundle at `key`, read by its offset.
-	pub async fn tag(&self, store: &BundleStore, key: &BundleKey, index: u32) -> Result<[u8; 48], ApiError> {
-		let corrupt = || ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", "a tag is missing");
+	pub async fn tag(
+		&self,
+		store: &BundleStore,
+		key: &BundleKey,
+		index: u32,
+	) -> Result<[u8; 48], ApiError> {
+		let corrupt =
+			|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "meta_corrupt", "a tag is missing");
 		if index >= self.tags {
 			return Err(corrupt());
 		}
@@ -321,8 +340,9 @@ pub async fn upload(
 
 	// The SHVE ciphertext the statement commits to (and the entry will): a record service
 	// that uploaded another one would make every search fulfilment of this provider fail.
-	let shve_ciphertext = ShveCiphertext::decode_all(&mut &header.shve[..])
-		.map_err(|e| ApiError::bad_request("bad_shve", format!("undecodable SHVE ciphertext: {e}")))?;
+	let shve_ciphertext = ShveCiphertext::decode_all(&mut &header.shve[..]).map_err(|e| {
+		ApiError::bad_request("bad_shve", format!("undecodable SHVE ciphertext: {e}"))
+	})?;
 	if Declared::of(&header.shve).hash != bundle.shve_commitment {
 		return Err(ApiError::bad_request(
 			"bad_shve",

@@ -104,11 +104,13 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 		not_after: now + 100,
 		range: None,
 	};
-	let downloaded = client.download(&world.doctor, genesis, &download(seq, request), &world.device).await;
+	let downloaded =
+		client.download(&world.doctor, genesis, &download(seq, request), &world.device).await;
 	assert_eq!(downloaded.expect("the grantee downloads"), good.bundle.ciphertext);
 	let range = 10..good.bundle.ciphertext.len() as u64 - 5;
 	let part = DownloadRequest { range: Some(range.clone()), ..download(seq, request) };
-	let tail = client.download(&world.doctor, genesis, &part, &world.device).await.expect("a range");
+	let tail =
+		client.download(&world.doctor, genesis, &part, &world.device).await.expect("a range");
 	assert_eq!(tail, good.bundle.ciphertext[range.start as usize..range.end as usize]);
 	// What goes over the wire is sealed to the request's delivery key: not the stored bytes,
 	// and no other device opens it.
@@ -121,10 +123,12 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	assert!(matches!(opened, Err(Error::Crypto(_))), "another device's key: {opened:?}");
 	// A doctor the request is not for, and (once there is an earlier entry) the grant for
 	// this entry used for another one: refused, as the chain refuses them.
-	let refused = client.download(&world.other_doctor, genesis, &download(seq, request), &world.device).await;
+	let refused =
+		client.download(&world.other_doctor, genesis, &download(seq, request), &world.device).await;
 	assert_eq!(code(refused), (403, "no_grant".into()), "a doctor without a grant");
 	if let Some(earlier) = seq.checked_sub(1) {
-		let refused = client.download(&world.doctor, genesis, &download(earlier, request), &world.device)
+		let refused = client
+			.download(&world.doctor, genesis, &download(earlier, request), &world.device)
 			.await;
 		assert_eq!(code(refused), (403, "no_grant".into()), "a grant for another record");
 	}
@@ -272,7 +276,8 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	// service, asking the chain, refuses the download it served before. (Consent is given
 	// again for what follows.)
 	world.consent(false).await;
-	let refused = client.download(&world.doctor, genesis, &download(seq, request), &world.device).await;
+	let refused =
+		client.download(&world.doctor, genesis, &download(seq, request), &world.device).await;
 	match refused {
 		Err(Error::Service { status: 403, code, message }) if code == "no_grant" => {
 			assert!(message.contains("ConsentWithdrawn"), "{message}")
@@ -297,9 +302,17 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	let mut forged = token.clone();
 	forged.signature[0] ^= 1;
 	let refused = client.fulfil_search(scope.request_id, &forged).await;
-	assert_eq!(code(refused), (401, "bad_signature".into()), "a token not signed by the key service");
+	assert_eq!(
+		code(refused),
+		(401, "bad_signature".into()),
+		"a token not signed by the key service"
+	);
 	let refused = client.fulfil_search(scope.request_id + 1, &token).await;
-	assert_eq!(code(refused), (400, "token_request_mismatch".into()), "a token for another request");
+	assert_eq!(
+		code(refused),
+		(400, "token_request_mismatch".into()),
+		"a token for another request"
+	);
 	let fulfilled = client.fulfil_search(scope.request_id, &token).await.expect("fulfilled");
 	assert_eq!(
 		fulfilled,
@@ -308,7 +321,12 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	let refused = client.fulfil_search(scope.request_id, &token).await;
 	assert_eq!(code(refused), (409, "already_fulfilled".into()), "a second fulfilment");
 	let not_after = world.chain.best_number().await.unwrap() + 100;
-	let found = DownloadRequest { seq: searched_seq, request: scope.request_id, not_after, ..download(seq, request) };
+	let found = DownloadRequest {
+		seq: searched_seq,
+		request: scope.request_id,
+		not_after,
+		..download(seq, request)
+	};
 	let found = client.download(&world.doctor, genesis, &found, &world.device).await;
 	assert_eq!(found.expect("the matching record is served"), searched.bundle.ciphertext);
 	let missed = DownloadRequest { request: scope.request_id, not_after, ..download(seq, request) };
@@ -360,7 +378,11 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 }
 
 /// Uploads `prepared`, appends its entry with the receipt and returns the entry's position.
-async fn upload_and_append(world: &mut World, client: &CloudClient, prepared: &PreparedRecord) -> u32 {
+async fn upload_and_append(
+	world: &mut World,
+	client: &CloudClient,
+	prepared: &PreparedRecord,
+) -> u32 {
 	let header = world.header(&world.services[0], prepared);
 	let ciphertext = Bytes::from(prepared.bundle.ciphertext.clone());
 	let answer = client.upload(&header, &prepared.bundle.pdp_tags, ciphertext).await.unwrap();

@@ -166,15 +166,23 @@ mod tests {
 		let body = sealed_body(&transport, &data);
 		assert_eq!(body.len() as u64, sealed_len(data.len() as u64));
 		let account = AccountId::from(provider.public());
-		let opened = open(&account, &device, &ctx, &transport.sealed_key, &transport.signature, &body);
+		let opened =
+			open(&account, &device, &ctx, &transport.sealed_key, &transport.signature, &body);
 		assert_eq!(opened.unwrap(), data);
 
 		// Another range, another statement, another provider, another device: refused.
 		let other_range = context(b"statement", 1, data.len() as u64);
 		let other_statement = context(b"statemenu", 0, data.len() as u64);
 		for ctx in [&other_range, &other_statement] {
-			assert!(open(&account, &device, ctx, &transport.sealed_key, &transport.signature, &body)
-				.is_err());
+			assert!(open(
+				&account,
+				&device,
+				ctx,
+				&transport.sealed_key,
+				&transport.signature,
+				&body
+			)
+			.is_err());
 		}
 		let stranger = AccountId::from([9; 32]);
 		assert!(open(&stranger, &device, &ctx, &transport.sealed_key, &transport.signature, &body)

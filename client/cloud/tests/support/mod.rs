@@ -21,8 +21,8 @@ use medchain_client::{
 };
 use medchain_crypto::shve::TokenScope;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
-use x25519_dalek::StaticSecret;
 use sp_core::{sr25519, Pair};
+use x25519_dalek::StaticSecret;
 
 type Registry = pallet_medchain_registry::Call<Runtime>;
 
