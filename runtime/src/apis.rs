@@ -17,8 +17,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	Access, AccountId, Aura, Balance, Block, Emr, Executive, Grandpa, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	Access, AccountId, Audit, Aura, Balance, Block, Emr, Executive, Grandpa, InherentDataExt,
+	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	VERSION,
 };
 
 /// Most entries one runtime-API page returns, so that a client cannot make a node decode a whole
@@ -174,6 +175,37 @@ impl_runtime_apis! {
 			proof: Vec<u8>,
 		) -> pallet_medchain_emr::PossessionCheck {
 			Emr::check_possession(&patient, seq, &file_params, &seed, &proof)
+		}
+	}
+
+	impl pallet_medchain_audit_runtime_api::AuditApi<
+		Block,
+		AccountId,
+		pallet_medchain_audit::EntryAudit<Runtime>,
+		pallet_medchain_audit::Reputation,
+		pallet_medchain_audit::Challenge<Runtime>,
+	> for Runtime {
+		fn entry_status(
+			patient: AccountId,
+			seq: pallet_medchain_emr::Seq,
+		) -> pallet_medchain_audit::EntryAudit<Runtime> {
+			Audit::entry_status(&patient, seq)
+		}
+
+		fn reputation(provider: AccountId) -> pallet_medchain_audit::Reputation {
+			Audit::reputation(&provider)
+		}
+
+		fn open_challenges() -> Vec<(u64, pallet_medchain_audit::Challenge<Runtime>)> {
+			Audit::open_challenges()
+		}
+
+		fn verify_audit_log(
+			provider: AccountId,
+			from: pallet_medchain_emr::Seq,
+			max: u32,
+		) -> pallet_medchain_emr::ChainPage {
+			Audit::verify_audit_log_page(&provider, from, max.min(MAX_CHAIN_PAGE))
 		}
 	}
 

@@ -197,3 +197,49 @@ impl pallet_recovery::Config for Runtime {
 }
 
 mod medchain;
+
+/// Transactions the runtime builds itself: the audit pallet's off-chain worker submits relayed
+/// answers as authorized general transactions (no signer, no fee; the call's
+/// `#[pallet::authorize]` validates them).
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = super::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = super::TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: super::TxExtension) -> Self::Extrinsic {
+		super::UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() -> super::TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			// Immortal: the call's `authorize` bounds its life (its longevity is what is left
+			// of the challenge's window).
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			// No signer: neither the nonce nor the feeless quota applies.
+			pallet_medchain_registry::CheckNonceAndFeeless::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
+}

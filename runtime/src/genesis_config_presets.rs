@@ -24,12 +24,18 @@ const DEV_ENDOWMENT: u128 = 1_000_000_000 * UNIT;
 /// allow (`allow_attribute`); no department ever is.
 const GENESIS_ALLOWED_ATTRIBUTES: [&str; 1] = ["emergency"];
 
-/// A well-known development validator: its sr25519 Aura key and its ed25519 GRANDPA key come
-/// from the same seed (`//Alice` etc.), as `medchain-node --alice` inserts them.
+/// A well-known development validator: its sr25519 Aura and audit keys and its ed25519 GRANDPA
+/// key come from the same seed (`//Alice` etc.), as `medchain-node --alice` inserts them (it
+/// inserts the seed's key for every key type of the session keys, the audit key's `mdau`
+/// included), so audits run on the devnet and the local testnet with no manual step.
 type DevValidator = (Sr25519Keyring, Ed25519Keyring);
 
 fn dev_session_keys((aura, grandpa): DevValidator) -> SessionKeys {
-	SessionKeys { aura: aura.public().into(), grandpa: grandpa.public().into() }
+	SessionKeys {
+		aura: aura.public().into(),
+		grandpa: grandpa.public().into(),
+		audit: pallet_medchain_audit::AuditId::from(aura.public()),
+	}
 }
 
 /// The endpoint of the development chain's storage provider: `medchain-cloud`'s default

@@ -64,13 +64,15 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys of a MedChain validator: one Aura key to author blocks and one GRANDPA
-	/// key to vote on finality.
+	/// The session keys of a MedChain validator: one Aura key to author blocks, one GRANDPA
+	/// key to vote on finality and one audit key to sign the audit answers it relays.
 	pub struct SessionKeys {
 		/// Block authoring (sr25519).
 		pub aura: Aura,
 		/// Finality voting (ed25519).
 		pub grandpa: Grandpa,
+		/// Audit relaying (sr25519, key type `mdau`).
+		pub audit: Audit,
 	}
 }
 
@@ -84,7 +86,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_version: 100,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -100,7 +102,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -162,8 +164,14 @@ pub type SignedBlock = generic::SignedBlock<Block>;
 /// Block identifier.
 pub type BlockId = generic::BlockId<Block>;
 
-/// The transaction extensions, checked in this order for every signed transaction.
+/// The transaction extensions, checked in this order for every transaction.
+///
+/// `AuthorizeCall` comes first: a general transaction without a signer (a validator's relayed
+/// audit answer) is validated by its call's `#[pallet::authorize]` function and carries the
+/// `Authorized` origin through the rest; it has no payload, so signed transactions keep their
+/// layout, but the list changed and with it `transaction_version` (2).
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -258,4 +266,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Access = pallet_medchain_access;
+
+	#[runtime::pallet_index(13)]
+	pub type Audit = pallet_medchain_audit;
 }

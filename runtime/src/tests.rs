@@ -63,6 +63,14 @@ fn development_preset_has_alice_as_sole_validator_and_registrar() {
 			vec![aura_key(Sr25519Keyring::Alice)]
 		);
 		assert_eq!(Grandpa::grandpa_authorities(), vec![(grandpa_key(Ed25519Keyring::Alice), 1)]);
+		// Alice relays audits with her `//Alice` sr25519 key, which `--alice` inserts as `mdau`.
+		assert_eq!(
+			pallet_medchain_audit::Relayers::<Runtime>::get().into_inner(),
+			vec![(
+				Sr25519Keyring::Alice.to_account_id(),
+				pallet_medchain_audit::AuditId::from(Sr25519Keyring::Alice.public())
+			)]
+		);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let bob = System::account(Sr25519Keyring::Bob.to_account_id());
 		assert!(bob.data.free > 1_000 * UNIT);
@@ -188,6 +196,25 @@ fn worst_case_medchain_calls_fit_a_block() {
 			);
 		assert!(weight.all_lte(limit), "{call} weighs {weight:?}, over the limit {limit:?}");
 	}
+}
+
+/// A relayed full audit answer fits a normal extrinsic, and a quarter of a block (the audit
+/// budget) holds several: the budget reserves their verification when it opens challenges.
+#[test]
+fn audit_answers_fit_a_block_and_the_budget() {
+	use frame_support::dispatch::DispatchClass;
+	use pallet_medchain_audit::WeightInfo as _;
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal).max_extrinsic.expect("limited");
+	let full = pallet_medchain_audit::weights::SubstrateWeight::<Runtime>::submit_proof(460);
+	let light = pallet_medchain_audit::weights::SubstrateWeight::<Runtime>::submit_proof(8);
+	assert!(full.all_lte(normal), "submit_proof(460) weighs {full:?}");
+	let budget = <Runtime as pallet_medchain_audit::Config>::AuditBudget::get() * weights.max_block;
+	let average = full.saturating_add(light.saturating_mul(3)) / 4;
+	assert!(
+		budget.ref_time() / average.ref_time() >= 8,
+		"a budget of {budget:?} verifies fewer than 8 audits of {average:?} per block"
+	);
 }
 
 /// The runtime's migrations under try-runtime's checks, as `try-runtime on-runtime-upgrade`

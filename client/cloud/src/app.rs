@@ -60,6 +60,8 @@ pub struct App {
 	pub limits: Limits,
 	/// One audit answer per entry per interval.
 	pub audits: crate::audit::AuditLimiter,
+	/// The answers to the latest on-chain challenges.
+	pub challenge_answers: crate::challenge::AnswerCache,
 	/// The SHVE ciphertexts of the stored bundles, which searches are matched over.
 	pub index: SearchIndex,
 	/// The ed25519 key that signs the seals of downloads (drawn at start: the provider's
@@ -91,6 +93,7 @@ impl App {
 			genesis,
 			limits,
 			audits: Default::default(),
+			challenge_answers: Default::default(),
 			index,
 			seal_sender: ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng),
 			submissions: tokio::sync::Mutex::new(()),
@@ -116,6 +119,7 @@ pub fn router(app: Arc<App>) -> Router {
 		.route("/v1/bundles/:patient/:locator", put(crate::upload::upload))
 		.route("/v1/records/:patient/:seq", get(crate::download::download))
 		.route("/v1/audits/:patient/:seq", post(crate::audit::audit))
+		.route("/v1/audits/challenges/:id", post(crate::challenge::answer))
 		.route("/v1/searches/:request", post(crate::search::fulfil))
 		.layer(RequestBodyLimitLayer::new(app.max_body()))
 		.layer(TimeoutLayer::new(app.limits.timeout))

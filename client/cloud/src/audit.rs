@@ -89,7 +89,33 @@ pub async fn audit(
 		));
 	}
 	let chain = Finalized::now(&app.chain).await?;
-	let (entry, erased) = chain.entry(&patient, seq).await?.ok_or_else(|| {
+	let (params, proof) =
+		prove_entry(&app, &chain, &patient, seq, &seed, pdp::MAX_CHALLENGE).await?;
+	let message =
+		storage::audit_answer_message(app.genesis, &app.account, &patient, seq, seed, &proof);
+	let signature = app.key.sign(&message);
+	app.metrics.audit_answers.with_label_values(&["answered"]).inc();
+	tracing::info!(%patient, seq, "audit answered");
+	Ok(Json(AuditAnswer {
+		file_params: hex0x(&params),
+		proof: hex0x(&proof),
+		signature: hex0x(&signature.0),
+	}))
+}
+
+/// A masked proof of entry `seq` of `patient` for the challenge of `challenged` blocks derived
+/// from `seed`, read from the challenged blocks only (ranged reads of the stored ciphertext
+/// and of the metadata's tags), at the finalized block `chain`; returns the SCALE file
+/// parameters the entry committed to and the SCALE proof.
+pub async fn prove_entry(
+	app: &App,
+	chain: &Finalized,
+	patient: &AccountId,
+	seq: u32,
+	seed: &[u8; 32],
+	challenged: u32,
+) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
+	let (entry, erased) = chain.entry(patient, seq).await?.ok_or_else(|| {
 		ApiError::new(StatusCode::NOT_FOUND, "no_such_entry", "no entry at this position")
 	})?;
 	if erased {
@@ -106,7 +132,7 @@ pub async fn audit(
 			"the entry names another provider",
 		));
 	}
-	let key = entry_bundle_key(&patient, &entry.record.locator)?;
+	let key = entry_bundle_key(patient, &entry.record.locator)?;
 	// The metadata's head only; the challenged tags are read by their offsets.
 	let meta = MetaHead::read(&app.store, &key, app.limits.max_header).await?;
 	let owner = chain
@@ -127,7 +153,7 @@ pub async fn audit(
 			})?;
 
 	// Only the challenged blocks are read.
-	let challenge = pdp::derive_challenge(&seed, &params);
+	let challenge = pdp::derive_challenge_sized(seed, &params, challenged);
 	let block = params.sectors as u64 * 31;
 	let mut blocks = Vec::with_capacity(challenge.indices.len());
 	let mut tags = Vec::with_capacity(challenge.indices.len());
@@ -158,14 +184,5 @@ pub async fn audit(
 		ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "proof_failed", format!("{e:?}"))
 	})?
 	.encode();
-	let message =
-		storage::audit_answer_message(app.genesis, &app.account, &patient, seq, seed, &proof);
-	let signature = app.key.sign(&message);
-	app.metrics.audit_answers.with_label_values(&["answered"]).inc();
-	tracing::info!(%patient, seq, "audit answered");
-	Ok(Json(AuditAnswer {
-		file_params: hex0x(&params.encode()),
-		proof: hex0x(&proof),
-		signature: hex0x(&signature.0),
-	}))
+	Ok((params.encode(), proof))
 }

@@ -44,7 +44,8 @@ impl Finalized {
 		self.at.block_number()
 	}
 
-	async fn fetch<V: Decode>(&self, key: Vec<u8>) -> Result<Option<V>, ApiError> {
+	/// The value at storage `key`, decoded, if there is one.
+	pub async fn fetch<V: Decode>(&self, key: Vec<u8>) -> Result<Option<V>, ApiError> {
 		match self.at.storage().fetch_raw(key).await {
 			Ok(bytes) => V::decode(&mut &bytes[..])
 				.map(Some)

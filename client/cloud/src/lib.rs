@@ -16,7 +16,10 @@
 //!   `AccessApi::may_serve` names at the finalized head, sealed to the grant's delivery key,
 //!   re-checked during long downloads;
 //! - [`audit`]: `POST /v1/audits/{patient}/{seq}`, masked PDP proofs from the challenged
-//!   blocks only, signed by the provider, rate-limited per entry;
+//!   blocks only, signed by the provider, rate-limited per entry (spot checks of anyone's
+//!   seed);
+//! - [`challenge`]: `POST /v1/audits/challenges/{id}`, the signed answer to an on-chain audit
+//!   challenge (light or full), which validators' off-chain workers relay;
 //! - [`search`]: `POST /v1/searches/{request}`, the fulfilment of a logged search with the key
 //!   service's token, matched over [`index::SearchIndex`] and submitted on chain;
 //! - [`app`]: the routes, `/health`, `/metrics` ([`metrics`]), the body limit, rate limit and
@@ -34,6 +37,7 @@ pub mod app;
 pub mod audit;
 pub mod backend;
 pub mod chain;
+pub mod challenge;
 pub mod config;
 pub mod download;
 pub mod error;

@@ -25,7 +25,9 @@ use medchain_client::{
 	Error,
 };
 use sp_core::{sr25519, Pair};
-use support::{body, pair, start, Backing, Moto, World, MAX_BUNDLE, RECEIPT_BLOCKS};
+use support::{
+	body, pair, start, upload_and_append, Backing, Moto, World, MAX_BUNDLE, RECEIPT_BLOCKS,
+};
 
 /// The code of a refusal, or a panic for anything else.
 fn code<T: std::fmt::Debug>(result: medchain_client::Result<T>) -> (u16, String) {
@@ -62,7 +64,7 @@ async fn the_service_on_a_directory_and_on_s3() {
 /// Everything the service does, on one store.
 async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, backing: Backing) {
 	let store = backing.dev_store();
-	let mut cloud = start(node, &store).await;
+	let mut cloud = start(node, world, &store).await;
 	let client: CloudClient = cloud.client();
 	let genesis = world.chain.genesis_hash().0;
 
@@ -263,7 +265,7 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 	let _ = pending.await;
 	assert!(!backing.stored(&patient, &locator(cut)).await, "no partial bundle after a crash");
 
-	let cloud = start(node, &store).await;
+	let cloud = start(node, world, &store).await;
 	let client = cloud.client();
 	assert!(backing.staging_is_empty().await, "the restart swept the staging area");
 	let again = client.upload(&header, &good.bundle.pdp_tags, ciphertext).await.unwrap();
@@ -375,24 +377,4 @@ async fn scenario(node: &DevNode, world: &mut World, large: &PreparedRecord, bac
 			tokio::time::sleep(Duration::from_secs(1)).await;
 		}
 	}
-}
-
-/// Uploads `prepared`, appends its entry with the receipt and returns the entry's position.
-async fn upload_and_append(
-	world: &mut World,
-	client: &CloudClient,
-	prepared: &PreparedRecord,
-) -> u32 {
-	let header = world.header(&world.services[0], prepared);
-	let ciphertext = Bytes::from(prepared.bundle.ciphertext.clone());
-	let answer = client.upload(&header, &prepared.bundle.pdp_tags, ciphertext).await.unwrap();
-	let mut entry = prepared.entry.clone();
-	answer.fill(&mut entry);
-	let append = pallet_medchain_emr::Call::<Runtime>::append_record {
-		patient: world.patient.clone(),
-		record: entry,
-	};
-	world.chain.submit(&world.services[0], append.into()).await.expect("appended");
-	world.appended += 1;
-	world.appended - 1
 }

@@ -38,12 +38,22 @@ export function pdpFileFor(ciphertextHash, size, sectors, keyVersion) {
 }
 
 /**
- * An ApiPromise connected to `url`. MedChain's transaction extensions are all ones polkadot.js
- * knows: its feeless admission lives in the extension identified as `CheckNonce` (same encoding),
- * so no `signedExtensions` option is needed.
+ * MedChain's transaction extensions polkadot.js does not know by name: `AuthorizeCall` (first
+ * in the list since transaction version 2; it lets the audit pallet's relayed answers through as
+ * authorized general transactions) carries no data in the extrinsic or the signed payload.
+ */
+export const SIGNED_EXTENSIONS = { AuthorizeCall: { extrinsic: {}, payload: {} } };
+
+/**
+ * An ApiPromise connected to `url`. Its feeless admission lives in the extension identified as
+ * `CheckNonce` (same encoding); `AuthorizeCall` is declared by {@link SIGNED_EXTENSIONS}.
  */
 export async function connect(url) {
-  return ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  return ApiPromise.create({
+    provider: new WsProvider(url),
+    noInitWarn: true,
+    signedExtensions: SIGNED_EXTENSIONS,
+  });
 }
 
 /** A dispatch error as `Pallet.Error` (module errors) or its string form. */

@@ -5,7 +5,6 @@
 //! service as a process for tests and tools, as [`crate::devnode::DevNode`] runs a node.
 
 use std::{
-	net::TcpListener,
 	ops::Range,
 	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
@@ -442,10 +441,19 @@ impl DevCloud {
 		suri: &str,
 		flags: &[&str],
 	) -> Result<Self> {
-		let port = TcpListener::bind("127.0.0.1:0")
-			.and_then(|l| l.local_addr())
-			.map_err(|_| Error::Invalid("no free port"))?
-			.port();
+		Self::start_binary_on(binary, rpc, store, suri, flags, crate::devnode::free_port()?).await
+	}
+
+	/// [`Self::start_binary`] listening on `port` of 127.0.0.1: a provider restarted on the
+	/// port it had keeps the endpoint the chain lists, which audits fetch answers from.
+	pub async fn start_binary_on(
+		binary: &Path,
+		rpc: &str,
+		store: &DevStore,
+		suri: &str,
+		flags: &[&str],
+		port: u16,
+	) -> Result<Self> {
 		let child = Command::new(binary)
 			.args(["--rpc", rpc, "--listen", &format!("127.0.0.1:{port}")])
 			.args(["--store", &store.url()])

@@ -233,7 +233,8 @@ mod tests {
 			panic!("a signed transaction")
 		};
 		assert_eq!(address, sp_runtime::MultiAddress::Id(pair.public().into()));
-		let (_, _, _, _, era, nonce, _, _, mode, _) = extension.clone();
+		// `AuthorizeCall` first: it carries nothing.
+		let (_, _, _, _, _, era, nonce, _, _, mode, _) = extension.clone();
 		assert_eq!(era, frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal));
 		assert_eq!(nonce.0 .0, 7, "CheckNonceAndFeeless carries the nonce");
 		assert_eq!(
@@ -244,6 +245,7 @@ mod tests {
 			.encode()
 		);
 		let implicit = (
+			(),
 			(),
 			VERSION.spec_version,
 			VERSION.transaction_version,
@@ -261,7 +263,7 @@ mod tests {
 		// The same transaction with another metadata hash in the payload does not verify: the
 		// hash really is signed.
 		let mut other = implicit;
-		other.8 = Some([6u8; 32]);
+		other.9 = Some([6u8; 32]);
 		let signed = SignedPayload::from_raw(call, extension, other);
 		assert!(!signed.using_encoded(|bytes| signature.verify(bytes, &pair.public().into())));
 	}

@@ -19,7 +19,8 @@ pub struct DevNode {
 	pub url: String,
 }
 
-fn free_port() -> Result<u16> {
+/// A free TCP port of 127.0.0.1, for a node or a service to listen on.
+pub fn free_port() -> Result<u16> {
 	let listener = TcpListener::bind("127.0.0.1:0").map_err(|_| Error::Invalid("no free port"))?;
 	listener.local_addr().map(|a| a.port()).map_err(|_| Error::Invalid("no free port"))
 }

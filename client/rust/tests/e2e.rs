@@ -87,6 +87,7 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	let record_service =
 		RecordService::generate(keys.abe_public_key().clone(), keys.schema().clone(), &mut rng)
 			.expect("record service");
+	let cloud_port = medchain_client::devnode::free_port().expect("a free port");
 	let onboarding = vec![
 		sudo(Registry::set_public_parameters {
 			abe_public_key: bounded(&keys.abe_public_key().to_bytes()),
@@ -111,7 +112,8 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 		sudo(Registry::register_provider {
 			provider: account(&provider),
 			operator: None,
-			endpoint: bounded(b"http://127.0.0.1:9000"),
+			// Where medchain-cloud listens below: audits fetch the provider's answers there.
+			endpoint: bounded(format!("http://127.0.0.1:{cloud_port}").as_bytes()),
 		}),
 		sudo(Registry::register_patient {
 			patient: account(&patient),
@@ -164,9 +166,16 @@ async fn records_are_stored_found_and_logged_with_real_crypto() {
 	// service, and its receipt goes into the entry, which the runtime checks. The in-memory
 	// store keeps a copy to compare against and to build a lying provider's claims.
 	let cloud_dir = tempfile::tempdir().unwrap();
-	let cloud = DevCloud::start(&node.url, cloud_dir.path(), "//e2e//provider")
-		.await
-		.expect("medchain-cloud starts");
+	let cloud = DevCloud::start_binary_on(
+		&medchain_client::cloud::cloud_binary().expect("medchain-cloud is built"),
+		&node.url,
+		&medchain_client::cloud::DevStore::Dir(cloud_dir.path().to_owned()),
+		"//e2e//provider",
+		&[],
+		cloud_port,
+	)
+	.await
+	.expect("medchain-cloud starts");
 	let cloud = cloud.client();
 	let mut store = ProviderStore::default();
 	let genesis = chain.genesis_hash().0;

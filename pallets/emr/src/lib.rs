@@ -154,7 +154,7 @@ pub mod pallet {
 	use medchain_crypto::abe::Policy;
 	use medchain_primitives::{
 		AttributeRegistry, BundleDigest, HospitalId, HospitalRegistry, PatientRegistry,
-		ProviderRegistry, ReceiptStatement, RecordServiceInfo, FORMAT_V1,
+		ProviderRegistry, ProviderStanding, ReceiptStatement, RecordServiceInfo, FORMAT_V1,
 	};
 	use sp_runtime::traits::{IdentifyAccount, Verify};
 
@@ -215,6 +215,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxHostedPerProvider: Get<u32>;
 
+		/// Whether a provider may take new records: a provider its audits suspended may not
+		/// (the audit pallet; `()` lets every provider take records).
+		type ProviderStanding: ProviderStanding<Self::AccountId>;
+
 		/// Weights of this pallet's calls, from `medchain-node benchmark pallet`.
 		type WeightInfo: WeightInfo;
 
@@ -252,6 +256,13 @@ pub mod pallet {
 	/// Number of entries in all chains.
 	#[pallet::storage]
 	pub type TotalEntries<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Every entry of all chains by its global position `0..TotalEntries`, in append order:
+	/// what audits sample uniformly ([`medchain_primitives::AuditIndex`]). An erased entry keeps
+	/// its position (a draw that hits it opens nothing, so the draws that open a challenge are
+	/// uniform over the live entries), which costs one write per append and none per erasure.
+	#[pallet::storage]
+	pub type EntryAt<T: Config> = StorageMap<_, Twox64Concat, u64, (T::AccountId, Seq)>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -313,6 +324,9 @@ pub mod pallet {
 		/// The record's receipt was good for appends up to an earlier block: the provider may
 		/// have deleted the bundle since. Upload again for a fresh receipt.
 		ReceiptExpired,
+		/// The provider is suspended by its audit record (too many missed audits in a row): it
+		/// takes no new records until it passes audits again. Place the record elsewhere.
+		ProviderSuspended,
 	}
 
 	#[pallet::hooks]
@@ -353,7 +367,7 @@ pub mod pallet {
 			let author = ensure_signed(origin)?;
 			let service =
 				T::Hospitals::active_record_service(&author).ok_or(Error::<T>::NotRecordService)?;
-			Self::do_append(&author, &service, patient, record)?;
+			Self::do_append(&author, &service, patient, record, TotalEntries::<T>::get())?;
 			Self::count_appended(1);
 			Ok(())
 		}
@@ -386,8 +400,9 @@ pub mod pallet {
 			let service =
 				T::Hospitals::active_record_service(&author).ok_or(Error::<T>::NotRecordService)?;
 			let appended = records.len() as u64;
-			for (patient, record) in records {
-				Self::do_append(&author, &service, patient, record)?;
+			let first = TotalEntries::<T>::get();
+			for (position, (patient, record)) in (first..).zip(records) {
+				Self::do_append(&author, &service, patient, record, position)?;
 			}
 			// Once per batch rather than per entry: the counter is one storage item.
 			Self::count_appended(appended);
@@ -460,17 +475,25 @@ pub mod pallet {
 			Chains::<T>::get(patient).map_or(0, |chain| chain.length)
 		}
 
+		/// Appends `record` to `patient`'s chain; `position` is the entry's global position
+		/// ([`EntryAt`]): `TotalEntries` before its call, plus the entries its batch appended
+		/// before it.
 		fn do_append(
 			author: &T::AccountId,
 			service: &RecordServiceInfo,
 			patient: T::AccountId,
 			record: NewEntry<T>,
+			position: u64,
 		) -> DispatchResult {
 			let hospital = service.hospital;
 			ensure!(T::Patients::is_active_patient(&patient), Error::<T>::UnknownPatient);
 			let provider = T::Providers::active_provider(&record.provider)
 				.ok_or(Error::<T>::UnknownProvider)?;
 			ensure!(provider.operator != Some(hospital), Error::<T>::ProviderOperatedByAuthor);
+			ensure!(
+				T::ProviderStanding::accepts_new_records(&record.provider),
+				Error::<T>::ProviderSuspended
+			);
 			ensure!(
 				record.pdp_file.key_version == service.pdp_key_version,
 				Error::<T>::StalePdpKey
@@ -522,6 +545,7 @@ pub mod pallet {
 			};
 			Entries::<T>::insert(&patient, seq, entry);
 			Chains::<T>::insert(&patient, ChainState { length: next, head: entry_hash });
+			EntryAt::<T>::insert(position, (patient, seq));
 			Self::deposit_event(event);
 			Ok(())
 		}
@@ -630,6 +654,40 @@ pub mod pallet {
 			seed: &[u8; 32],
 			proof: &[u8],
 		) -> PossessionCheck {
+			Self::check_possession_of(patient, seq, file_params, |key| {
+				medchain_io::medchain_crypto_host::verify_pdp(key, file_params, seed, proof)
+			})
+		}
+
+		/// [`Pallet::check_possession`] for the challenge of `challenged` blocks (an audit's
+		/// light or full challenge), through the `verify_pdp_sized` host function.
+		pub fn check_possession_sized(
+			patient: &T::AccountId,
+			seq: Seq,
+			file_params: &[u8],
+			seed: &[u8; 32],
+			challenged: u32,
+			proof: &[u8],
+		) -> PossessionCheck {
+			Self::check_possession_of(patient, seq, file_params, |key| {
+				medchain_io::medchain_crypto_host::verify_pdp_sized(
+					key,
+					file_params,
+					seed,
+					challenged,
+					proof,
+				)
+			})
+		}
+
+		/// The checks both possession checks share; `verify` runs the proof check under the
+		/// entry's key.
+		fn check_possession_of(
+			patient: &T::AccountId,
+			seq: Seq,
+			file_params: &[u8],
+			verify: impl FnOnce(&[u8]) -> bool,
+		) -> PossessionCheck {
 			let Some(entry) = Entries::<T>::get(patient, seq) else {
 				return PossessionCheck::UnknownEntry;
 			};
@@ -644,7 +702,7 @@ pub mod pallet {
 			else {
 				return PossessionCheck::UnknownKey;
 			};
-			if medchain_io::medchain_crypto_host::verify_pdp(&key, file_params, seed, proof) {
+			if verify(&key) {
 				PossessionCheck::Valid
 			} else {
 				PossessionCheck::Invalid
@@ -683,6 +741,13 @@ pub mod pallet {
 				);
 			}
 			ensure!(total == TotalEntries::<T>::get(), "TotalEntries is not the sum of chains");
+			let mut indexed = alloc::collections::BTreeSet::new();
+			for (position, (patient, seq)) in EntryAt::<T>::iter() {
+				ensure!(position < total, "a global position past TotalEntries");
+				ensure!(Entries::<T>::contains_key(&patient, seq), "a position names no entry");
+				ensure!(indexed.insert((patient, seq)), "an entry holds two global positions");
+			}
+			ensure!(indexed.len() as u64 == total, "an entry has no global position");
 			for (patient, seq) in Erasures::<T>::iter_keys() {
 				ensure!(Entries::<T>::contains_key(&patient, seq), "erasure of a missing entry");
 			}

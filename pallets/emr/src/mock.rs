@@ -10,7 +10,7 @@ use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
 use medchain_primitives::{
 	AttributeRegistry, HospitalId, HospitalRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo,
-	ProviderRegistry, RecordServiceInfo,
+	ProviderRegistry, ProviderStanding, RecordServiceInfo,
 };
 use scale_info::TypeInfo;
 use sp_runtime::{
@@ -86,6 +86,8 @@ struct State {
 	patients: BTreeMap<u64, bool>,
 	/// The registrar's allowlist.
 	attributes: BTreeSet<Vec<u8>>,
+	/// Providers the audit pallet would have suspended.
+	suspended: BTreeSet<u64>,
 }
 
 /// The longest attribute the test directory's allowlist takes (the registry's mock bound).
@@ -143,6 +145,17 @@ impl Directory {
 	pub fn allow_attribute(attribute: &[u8]) {
 		STATE.with(|s| s.borrow_mut().attributes.insert(attribute.to_vec()));
 	}
+	/// Suspends `provider` (or lifts its suspension), as its audit record would.
+	pub fn set_suspended(provider: u64, suspended: bool) {
+		STATE.with(|s| {
+			let mut s = s.borrow_mut();
+			if suspended {
+				s.suspended.insert(provider);
+			} else {
+				s.suspended.remove(&provider);
+			}
+		});
+	}
 	pub fn disallow_attribute(attribute: &[u8]) {
 		STATE.with(|s| s.borrow_mut().attributes.remove(attribute));
 	}
@@ -183,6 +196,12 @@ impl ProviderRegistry<u64> for Directory {
 				.filter(|(_, active)| *active)
 				.map(|(operator, _)| ProviderInfo { operator: *operator })
 		})
+	}
+}
+
+impl ProviderStanding<u64> for Directory {
+	fn accepts_new_records(provider: &u64) -> bool {
+		STATE.with(|s| !s.borrow().suspended.contains(provider))
 	}
 }
 
@@ -230,6 +249,7 @@ impl pallet_emr::Config for Test {
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxBatch = MaxBatch;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
+	type ProviderStanding = Directory;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Directory;

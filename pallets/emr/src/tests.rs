@@ -853,3 +853,53 @@ fn a_receipt_counts_up_to_its_last_block_and_no_later() {
 		check_invariants();
 	});
 }
+
+#[test]
+fn every_entry_has_a_global_position_for_audits() {
+	use medchain_primitives::AuditIndex;
+	new_test_ext().execute_with(|| {
+		setup();
+		append(PATIENT, 0);
+		// A batch takes consecutive positions.
+		let batch = BoundedVec::truncate_from(vec![
+			(PATIENT_2, record_for(PATIENT_2, PROVIDER, 1)),
+			(PATIENT, record(PROVIDER, 2)),
+		]);
+		assert_ok!(Emr::append_records(RuntimeOrigin::signed(SERVICE), batch));
+		assert_eq!(<Emr as AuditIndex<u64>>::position_count(), 3);
+		let at = |position| <Emr as AuditIndex<u64>>::entry_at(position);
+		assert_eq!(
+			(at(0), at(1), at(2), at(3)),
+			(Some((PATIENT, 0)), Some((PATIENT_2, 0)), Some((PATIENT, 1)), None)
+		);
+		let target = <Emr as AuditIndex<u64>>::audit_target(&PATIENT, 1).unwrap();
+		assert_eq!((target.provider, target.hospital), (PROVIDER, 0));
+		assert_eq!(target.blocks, Entries::<Test>::get(PATIENT, 1).unwrap().record.pdp_file.blocks);
+		check_invariants();
+		// An erased entry keeps its position but is no audit target any more.
+		assert_ok!(Emr::erase_record(RuntimeOrigin::signed(SERVICE), PATIENT, 0));
+		assert_eq!(at(0), Some((PATIENT, 0)));
+		assert_eq!(<Emr as AuditIndex<u64>>::audit_target(&PATIENT, 0), None);
+		check_invariants();
+		// A broken index is caught: two positions for one entry.
+		EntryAt::<Test>::insert(1, (PATIENT, 1));
+		assert!(Emr::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn a_suspended_provider_takes_no_new_records() {
+	new_test_ext().execute_with(|| {
+		setup();
+		append(PATIENT, 1);
+		Directory::set_suspended(PROVIDER, true);
+		assert_noop!(
+			Emr::append_record(RuntimeOrigin::signed(SERVICE), PATIENT, record(PROVIDER, 2)),
+			Error::<Test>::ProviderSuspended
+		);
+		// What it holds stays, and once it recovers it takes records again.
+		assert!(Entries::<Test>::contains_key(PATIENT, 0));
+		Directory::set_suspended(PROVIDER, false);
+		assert_eq!(append(PATIENT, 2), 1);
+	});
+}

@@ -80,9 +80,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			// Standard error: 17_060
 			.saturating_add(Weight::from_parts(24_660, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(51_u64))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			// Added by hand until `scripts/weights.sh` runs again: per record one read of
+			// `Audit::Reputations` (the provider's standing) and one write of `Emr::EntryAt`.
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 	/// Storage: `Emr::Entries` (r:1 w:0)
@@ -122,9 +124,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(613_073_200, 0).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(24_660, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(51_u64))
-			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 7347).saturating_mul(n.into()))
 	}
 	fn erase_record() -> Weight {

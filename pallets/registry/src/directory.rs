@@ -5,8 +5,8 @@
 use alloc::vec::Vec;
 use medchain_primitives::{
 	AttributeRegistry, DoctorInfo, DoctorRegistry, DoctorStanding, HospitalId, HospitalRegistry,
-	KeyServiceInfo, KeyServiceRegistry, PatientRegistry, PdpKeyVersion, ProviderInfo,
-	ProviderRegistry, RecordServiceInfo, StaffRegistry,
+	KeyServiceInfo, KeyServiceRegistry, PatientRegistry, PdpKeyVersion, ProviderEndpoints,
+	ProviderInfo, ProviderRegistry, RecordServiceInfo, StaffRegistry,
 };
 
 use crate::{
@@ -23,6 +23,12 @@ impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {
 impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 	fn active_provider(who: &T::AccountId) -> Option<ProviderInfo> {
 		Pallet::<T>::active_provider(who).map(|p| ProviderInfo { operator: p.operator })
+	}
+}
+
+impl<T: Config> ProviderEndpoints<T::AccountId> for Pallet<T> {
+	fn endpoint(provider: &T::AccountId) -> Option<Vec<u8>> {
+		Pallet::<T>::active_provider(provider).map(|p| p.endpoint.into_inner())
 	}
 }
 

@@ -2,8 +2,10 @@
 //! proof (what providers answer with) against the unmasked version-1 proof it replaced, prove
 //! and verify, in the same run; verification with the key decoded per call and beforehand;
 //! hashing the 460 block names with arkworks as the baseline; and the provider's receipt check
-//! (every tag of an upload, batched) for 1.4 MB and 35 MB files. The 1 GB receipt check runs in
-//! the example `receipt_1gb` (it takes seconds per iteration, and its file a minute to tag).
+//! (every tag of an upload, batched) for 1.4 MB and 35 MB files; and the audits' verification
+//! (`pdp_audit`: light and full challenges through the host function's code path). The 1 GB
+//! receipt check runs in the example `receipt_1gb` (it takes seconds per iteration, and its
+//! file a minute to tag).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use medchain_crypto::hash_to_curve::*;
@@ -76,6 +78,41 @@ fn bench(c: &mut Criterion) {
 	g.bench_function("baseline_hash_460_arkworks", |b| {
 		b.iter(|| msgs.iter().map(|m| hash_to_g1_arkworks(m, PDP_DST)).collect::<Vec<_>>())
 	});
+	g.finish();
+
+	// Audits: the host function `verify_pdp_sized` (SCALE in, key cached) for a light
+	// challenge of 8 blocks and a full one of 460, under the largest key (256 sectors) and the
+	// record service's (32 sectors): what the audit pallet's budget is spent on.
+	let mut g = c.benchmark_group("pdp_audit");
+	g.sample_size(20);
+	for sectors in [DEFAULT_SECTORS, 32] {
+		let sk = PdpSecretKey::generate(sectors, &mut rng).unwrap();
+		let pk = sk.public_key();
+		let params = file_params(b"record-0002", len as u64, sectors).unwrap();
+		let tags = sk.tag_file(&params, &data).unwrap();
+		let key = prepared_key(&pk).unwrap();
+		let bsize = sectors as usize * 31;
+		for challenged in [8u32, 460] {
+			let ch = derive_challenge_sized(&seed, &params, challenged);
+			let blocks: Vec<&[u8]> =
+				ch.indices.iter().map(|i| block_of(&data, *i as usize, bsize)).collect();
+			let t: Vec<[u8; 48]> = ch.indices.iter().map(|i| tags[*i as usize]).collect();
+			let proof = prove_with_challenge(&key, &params, &ch, &blocks, &t, &mut rng).unwrap();
+			let (pk_b, params_b, proof_b) = (
+				codec::Encode::encode(&pk),
+				codec::Encode::encode(&params),
+				codec::Encode::encode(&proof),
+			);
+			assert!(verify_sized_encoded(&pk_b, &params_b, &seed, challenged, &proof_b));
+			g.bench_function(
+				BenchmarkId::new(
+					"verify_pdp_sized",
+					format!("{challenged} blocks, {sectors} sectors"),
+				),
+				|b| b.iter(|| verify_sized_encoded(&pk_b, &params_b, &seed, challenged, &proof_b)),
+			);
+		}
+	}
 	g.finish();
 
 	let mut g = c.benchmark_group("pdp_receipt");

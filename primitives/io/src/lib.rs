@@ -8,7 +8,7 @@
 //! proof (one multi-pairing on BLS12-381). This crate exposes both, backed by
 //! [`medchain_crypto`], as the versioned runtime interface [`medchain_crypto_host`]. Every node
 //! must ship these functions before a runtime calls them and must keep them forever (every
-//! version of each), so there are only three functions, each deterministic, each taking SCALE
+//! version of each), so there are only four functions, each deterministic, each taking SCALE
 //! bytes and answering instead of panicking:
 //! malformed input, points off the curve or outside the prime-order subgroup, and wrong lengths
 //! all become a rejection.
@@ -21,6 +21,8 @@
 //!   binds the vector length, chain and query commitment, and checks every ciphertext's length.
 //! - [`medchain_crypto_host::verify_pdp`]: a PDP proof for a challenge seed. Version 1 takes
 //!   the unmasked `PdpProofV1` (which leaks the data); version 2 the masked `PdpProof`.
+//! - [`medchain_crypto_host::verify_pdp_sized`]: a masked PDP proof for a challenge of a given
+//!   number of blocks (the audit pallet's light and full audits).
 //! - [`medchain_crypto_host::check_pdp_public_key`]: whether a hospital's PDP public key is
 //!   well formed (every point decoded and subgroup-checked), when it is registered.
 //! - [`HostFunctions`]: the host-function set the node's executor and benchmark CLI register.
@@ -142,6 +144,22 @@ pub trait MedchainCryptoHost {
 		proof: PassFatPointerAndRead<&[u8]>,
 	) -> bool {
 		medchain_crypto::pdp::verify_encoded(public_key, file_params, seed, proof)
+	}
+
+	/// Verifies a masked PDP proof for the challenge of `min(n, challenged)` blocks derived
+	/// from `seed` (`medchain_crypto::pdp::derive_challenge_sized`), the other arguments as in
+	/// `verify_pdp` version 2: what the audit pallet's light audits (a few blocks) and full
+	/// audits (460) both call. `false` for `challenged` outside `1..=460`, a wrong proof and
+	/// any malformed or off-subgroup input. A function of its own rather than version 3 of
+	/// `verify_pdp`: it takes one argument more.
+	fn verify_pdp_sized(
+		public_key: PassFatPointerAndRead<&[u8]>,
+		file_params: PassFatPointerAndRead<&[u8]>,
+		seed: PassPointerAndRead<&[u8; 32], 32>,
+		challenged: u32,
+		proof: PassFatPointerAndRead<&[u8]>,
+	) -> bool {
+		medchain_crypto::pdp::verify_sized_encoded(public_key, file_params, seed, challenged, proof)
 	}
 
 	/// Whether `public_key` is the exact SCALE encoding of a `medchain_crypto::pdp::PdpPublicKey`

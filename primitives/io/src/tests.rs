@@ -55,10 +55,11 @@ fn every_version_is_registered() {
 		"ext_medchain_crypto_host_verify_pdp_version_1",
 		"ext_medchain_crypto_host_verify_pdp_version_2",
 		"ext_medchain_crypto_host_check_pdp_public_key_version_1",
+		"ext_medchain_crypto_host_verify_pdp_sized_version_1",
 	] {
 		assert!(names.contains(&n), "{n} missing from {names:?}");
 	}
-	assert_eq!(fs.len(), 5, "{names:?}");
+	assert_eq!(fs.len(), 6, "{names:?}");
 	// Version 2 keeps version 1's FFI signature (same arguments, same return).
 	let sig = |n: &str| fs.iter().find(|f| f.name() == n).unwrap().signature();
 	for f in ["verify_shve_fulfilment", "verify_pdp"] {
@@ -202,6 +203,25 @@ fn pdp_verification_accepts_an_honest_proof_only() {
 	assert!(!host::verify_pdp(&pk_b, &params_b, &seed, &flipped));
 	assert!(!host::verify_pdp(&pk_b[..10], &params_b, &seed, &proof_b));
 	assert!(!host::verify_pdp(&[], &[], &seed, &[]));
+
+	// The sized function: the full size is version 2's challenge; a light challenge of 8
+	// blocks has its own proof, valid at that size only.
+	assert!(host::verify_pdp_sized(&pk_b, &params_b, &seed, pdp::MAX_CHALLENGE, &proof_b));
+	assert!(!host::verify_pdp_sized(&pk_b, &params_b, &seed, 0, &proof_b));
+	let light = pdp::derive_challenge_sized(&seed, &params, 8);
+	let bsize = params.sectors as usize * 31;
+	let blocks: Vec<&[u8]> =
+		light.indices.iter().map(|i| pdp::block_of(&data, *i as usize, bsize)).collect();
+	let light_tags: Vec<[u8; 48]> = light.indices.iter().map(|i| tags[*i as usize]).collect();
+	let key = pdp::prepared_key(&pk).unwrap();
+	let light_proof =
+		pdp::prove_with_challenge(&key, &params, &light, &blocks, &light_tags, &mut rng)
+			.unwrap()
+			.encode();
+	assert!(host::verify_pdp_sized(&pk_b, &params_b, &seed, 8, &light_proof));
+	assert!(!host::verify_pdp_sized(&pk_b, &params_b, &seed, 7, &light_proof));
+	assert!(!host::verify_pdp(&pk_b, &params_b, &seed, &light_proof));
+	assert!(!host::verify_pdp_sized(&[], &[], &seed, 8, &[]));
 
 	// Version 1: the unmasked proof, as before; neither version takes the other's proof.
 	let old = pdp::v1::prove(&params, &seed, &data, &tags).unwrap().encode();

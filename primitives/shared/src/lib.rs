@@ -17,6 +17,9 @@
 //!   provider hosts for a patient ([`EmrIndex`]).
 //! - [`storage`]: the statements a record service signs to upload a bundle and a storage
 //!   provider signs as its receipt ([`UploadStatement`], [`ReceiptStatement`]).
+//! - [`audit`]: what storage audits need of the EMR chain and the registry ([`AuditIndex`],
+//!   [`ProviderEndpoints`], [`ProviderStanding`]) and what a provider signs with an answer
+//!   ([`AnswerStatement`]).
 //! - [`chain`]: the one hash-chain helper of the EMR chain, the access chain and the audit log
 //!   ([`HashChain`], [`ChainVerification`]).
 //! - [`Seq`], [`Hash32`], [`HospitalId`], [`PdpKeyVersion`], [`DepartmentSet`].
@@ -26,11 +29,16 @@
 extern crate alloc;
 
 pub mod actors;
+pub mod audit;
 pub mod chain;
 pub mod emr;
 pub mod storage;
 
 pub use actors::*;
+pub use audit::{
+	AnswerStatement, AuditIndex, AuditTarget, ProviderEndpoints, ProviderStanding,
+	ANSWER_STATEMENT_VERSION, AUDIT_DOMAIN,
+};
 pub use chain::{ChainLink, ChainPage, ChainVerification, HashChain, FORMAT_V1};
 pub use emr::{EmrIndex, EntryInfo, PossessionCheck};
 pub use storage::{BundleDigest, ReceiptStatement, UploadStatement};

@@ -1,11 +1,11 @@
 //! Configuration of MedChain's own pallets.
 
-use frame_support::{parameter_types, weights::Weight};
+use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use super::{AccountId, BlockNumber, Runtime};
-use crate::{Access, Emr, Registry};
+use crate::{Access, Audit, Aura, Emr, Registry};
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers;
@@ -90,6 +90,60 @@ parameter_types! {
 	pub const MaxBreakGlassDuration: BlockNumber = 43_200;
 	/// A grant lets the provider serve the record for one hour.
 	pub const GrantLifetime: BlockNumber = 1_800;
+	/// Audits take at most a quarter of each block's weight (the hook and the verification of
+	/// the challenges it opens): with the feeless half, three quarters, the normal class.
+	pub const AuditBudget: Perbill = Perbill::from_percent(25);
+	/// A light challenge must be answered within 20 blocks (40 s) of its seed, a full one
+	/// within 30 (60 s): the provider reads the challenge at a finalized block (2-3 blocks
+	/// behind), reads the challenged blocks and proves (a full proof about a second), a
+	/// relayer's off-chain worker fetches it in the next block and the transaction lands in the
+	/// one or two after: 6-10 blocks, so the windows leave room for a slow provider or a
+	/// missed slot without letting a provider that lost the data fetch it from elsewhere.
+	pub const AuditLightWindow: BlockNumber = 20;
+	pub const AuditFullWindow: BlockNumber = 30;
+	/// A seed waits at most 6 blocks for two distinct authors (a validator offline).
+	pub const AuditSeedFallbackAfter: BlockNumber = 6;
+	/// Relayed answers go before ordinary transactions: a late answer is a timeout.
+	pub const AuditRelayPriority: u64 = u64::MAX / 4;
+}
+
+impl pallet_medchain_audit::Config for Runtime {
+	type Entries = Emr;
+	type Endpoints = Registry;
+	/// Aura's author index mapped to the session's validator accounts.
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Runtime, Aura>;
+	/// The scoring pallet will count relayers' work.
+	type RelayScores = ();
+	/// The `AuditAlert` event is the alert; nothing else listens yet.
+	type Alerts = ();
+	type ProviderSignature = crate::Signature;
+	type ProviderPublic = <crate::Signature as sp_runtime::traits::Verify>::Signer;
+	type AuditBudget = AuditBudget;
+	/// Eight blocks: a record that is gone fails every challenge, and eight blocks cost
+	/// little more to verify than one (the pairing dominates).
+	type LightChallengeBlocks = ConstU32<8>;
+	/// 460 blocks: 1% corruption is caught with probability at least 99%.
+	type FullChallengeBlocks = ConstU32<460>;
+	/// One challenge in four is full.
+	type FullChallengeEvery = ConstU32<4>;
+	type LightWindow = AuditLightWindow;
+	type FullWindow = AuditFullWindow;
+	type SeedFallbackAfter = AuditSeedFallbackAfter;
+	type MaxOpenChallenges = ConstU32<512>;
+	type MaxOpenPerBlock = ConstU32<32>;
+	type RelayersPerChallenge = ConstU32<2>;
+	/// Aura's and GRANDPA's `MaxAuthorities`.
+	type MaxValidators = ConstU32<32>;
+	type MaxScore = ConstU32<1000>;
+	type InitialScore = ConstU32<800>;
+	type PassReward = ConstU32<5>;
+	type MissPenalty = ConstU32<40>;
+	type SuspendAfterMisses = ConstU32<5>;
+	type RecoveryPasses = ConstU32<20>;
+	type RelayPriority = AuditRelayPriority;
+	type WeightInfo = pallet_medchain_audit::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::Registrar;
 }
 
 impl pallet_medchain_registry::Config for Runtime {
@@ -128,6 +182,8 @@ impl pallet_medchain_emr::Config for Runtime {
 	type MaxDescriptionLen = MaxDescriptionLen;
 	type MaxBatch = MaxEmrBatch;
 	type MaxHostedPerProvider = MaxHostedPerProvider;
+	/// A provider its audits suspended takes no new records.
+	type ProviderStanding = Audit;
 	type WeightInfo = pallet_medchain_emr::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Registrar;

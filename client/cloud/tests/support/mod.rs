@@ -1,3 +1,5 @@
+#![allow(dead_code)] // Each test binary uses part of these helpers.
+
 //! What the service test stands on: a registered world on a dev node, and the two stores the
 //! service runs on (a directory, and an S3 bucket on a moto server), each inspected from
 //! outside the service.
@@ -48,9 +50,10 @@ pub const MAX_BUNDLE: u64 = 128 << 20;
 /// Blocks a receipt of the service under test counts for: more than appending takes.
 pub const RECEIPT_BLOCKS: u32 = 10;
 
-/// Starts the service on `store` against `node`, as the world's provider.
-pub async fn start(node: &DevNode, store: &DevStore) -> DevCloud {
-	DevCloud::start_binary(
+/// Starts the service on `store` against `node`, as the world's provider, on the port its
+/// registered endpoint names (audits fetch answers there).
+pub async fn start(node: &DevNode, world: &World, store: &DevStore) -> DevCloud {
+	DevCloud::start_binary_on(
 		Path::new(env!("CARGO_BIN_EXE_medchain-cloud")),
 		&node.url,
 		store,
@@ -63,6 +66,7 @@ pub async fn start(node: &DevNode, store: &DevStore) -> DevCloud {
 			"--retention-check-secs",
 			"1",
 		],
+		world.cloud_port,
 	)
 	.await
 	.expect("medchain-cloud starts")
@@ -87,6 +91,8 @@ pub struct World {
 	/// The first doctor's device: its public key is the delivery key of every request, and
 	/// downloads are sealed to it.
 	pub device: StaticSecret,
+	/// The port the provider's service listens on: its registered endpoint.
+	pub cloud_port: u16,
 	pub rng: ChaCha20Rng,
 }
 
@@ -107,6 +113,7 @@ impl World {
 		let patient = account(&patient_pair);
 		let (doctor, other_doctor) = (pair("doctor"), pair("other-doctor"));
 		let registrar = sr25519::Pair::from_string("//Alice", None).unwrap();
+		let cloud_port = medchain_client::devnode::free_port().expect("a free port");
 		// The key service's public parameters and its first key epoch: a record's policy
 		// names the epoch (`epoch:0`), which a doctor holds only once it has started.
 		let mut calls: Vec<RuntimeCall> = vec![
@@ -129,7 +136,7 @@ impl World {
 		calls.push(sudo(Registry::register_provider {
 			provider: provider.clone(),
 			operator: Some(1),
-			endpoint: bounded(b"http://127.0.0.1:8710"),
+			endpoint: bounded(format!("http://127.0.0.1:{cloud_port}").as_bytes()),
 		}));
 		calls.push(sudo(Registry::register_patient {
 			patient: patient.clone(),
@@ -161,6 +168,7 @@ impl World {
 			other_doctor,
 			appended: 0,
 			device: StaticSecret::from([0xde; 32]),
+			cloud_port,
 			rng,
 		};
 		world.consent(true).await;
@@ -466,4 +474,24 @@ impl Drop for Moto {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 	}
+}
+
+/// Uploads `prepared`, appends its entry with the receipt and returns the entry's position.
+pub async fn upload_and_append(
+	world: &mut World,
+	client: &CloudClient,
+	prepared: &PreparedRecord,
+) -> u32 {
+	let header = world.header(&world.services[0], prepared);
+	let ciphertext = Bytes::from(prepared.bundle.ciphertext.clone());
+	let answer = client.upload(&header, &prepared.bundle.pdp_tags, ciphertext).await.unwrap();
+	let mut entry = prepared.entry.clone();
+	answer.fill(&mut entry);
+	let append = pallet_medchain_emr::Call::<Runtime>::append_record {
+		patient: world.patient.clone(),
+		record: entry,
+	};
+	world.chain.submit(&world.services[0], append.into()).await.expect("appended");
+	world.appended += 1;
+	world.appended - 1
 }

@@ -38,10 +38,20 @@ pub fn challenge_indices(seed: &[u8; 32], params: &PdpFileParams) -> Vec<u32> {
 	sample_indices(&mut rng_for(seed, params), params.blocks, MAX_CHALLENGE)
 }
 
-/// The full challenge for a seed.
+/// The full challenge for a seed: `min(n, 460)` blocks.
 pub fn derive_challenge(seed: &[u8; 32], params: &PdpFileParams) -> Challenge {
+	derive_challenge_sized(seed, params, MAX_CHALLENGE)
+}
+
+/// The challenge of `min(n, c)` blocks for a seed, `c` clamped to `1..=460`: what audits of
+/// other sizes than the full one use (a light audit challenges a few blocks: it catches a
+/// record that is gone at a fraction of a full verification's cost). For `c = 460` it is
+/// [`derive_challenge`]'s challenge, so one seed and size always give one challenge whichever
+/// function derives it. The size is not hashed into the RNG: two sizes for one seed share a
+/// prefix of the random stream but not their index sets, and every audit seed is fresh.
+pub fn derive_challenge_sized(seed: &[u8; 32], params: &PdpFileParams, c: u32) -> Challenge {
 	let mut rng = rng_for(seed, params);
-	let indices = sample_indices(&mut rng, params.blocks, MAX_CHALLENGE);
+	let indices = sample_indices(&mut rng, params.blocks, c.clamp(1, MAX_CHALLENGE));
 	let coefficients: Vec<[u8; 16]> = indices
 		.iter()
 		.map(|_| loop {

@@ -49,7 +49,7 @@ mod proof;
 mod receipt;
 
 #[cfg(feature = "std")]
-pub use challenge::{challenge_indices, derive_challenge, sample_indices};
+pub use challenge::{challenge_indices, derive_challenge, derive_challenge_sized, sample_indices};
 #[cfg(feature = "std")]
 pub use owner::{block_message, block_of, file_params, PdpSecretKey};
 #[cfg(feature = "std")]
@@ -57,7 +57,7 @@ pub use prepared::{prepared_key, PreparedPdpKey};
 #[cfg(feature = "std")]
 pub use proof::{
 	prove, prove_prepared, prove_with_challenge, v1, verify, verify_encoded, verify_prepared,
-	verify_with_challenge,
+	verify_sized_encoded, verify_with_challenge,
 };
 #[cfg(feature = "std")]
 pub use receipt::{verify_tags, verify_tags_prepared, TagCheck};

@@ -27,7 +27,8 @@ use super::challenge::derive_challenge;
 use super::owner::block_message;
 use super::prepared::{prepared_key, prepared_key_cached, PreparedPdpKey};
 use super::types::{
-	Challenge, PdpFileParams, PdpProof, PdpProofV1, PdpPublicKey, GT_BYTES, SECTOR_BYTES,
+	Challenge, PdpFileParams, PdpProof, PdpProofV1, PdpPublicKey, GT_BYTES, MAX_CHALLENGE,
+	SECTOR_BYTES,
 };
 use crate::hash_to_curve::{hash_to_g1_blst, PDP_DST};
 use crate::{Error, Result};
@@ -286,6 +287,36 @@ pub fn verify_encoded(public_key: &[u8], params: &[u8], seed: &[u8; 32], proof: 
 		return false;
 	};
 	verify_prepared(&key, &pa, &derive_challenge(seed, &pa), &pr)
+}
+
+/// [`verify_encoded`] for the challenge of `min(n, challenged)` blocks
+/// ([`derive_challenge_sized`](super::derive_challenge_sized)): host function
+/// `verify_pdp_sized`. `challenged` outside `1..=460` gives `false` (rather than being clamped:
+/// the caller names the size it was asked, and a size the chain never asks is an error).
+pub fn verify_sized_encoded(
+	public_key: &[u8],
+	params: &[u8],
+	seed: &[u8; 32],
+	challenged: u32,
+	proof: &[u8],
+) -> bool {
+	use codec::DecodeAll;
+	if !(1..=MAX_CHALLENGE).contains(&challenged) {
+		return false;
+	}
+	let (Ok(pa), Ok(pr)) =
+		(PdpFileParams::decode_all(&mut &params[..]), PdpProof::decode_all(&mut &proof[..]))
+	else {
+		return false;
+	};
+	if pa.blocks == 0 {
+		return false;
+	}
+	let Some(key) = prepared_key_cached(public_key) else {
+		return false;
+	};
+	let challenge = super::challenge::derive_challenge_sized(seed, &pa, challenged);
+	verify_prepared(&key, &pa, &challenge, &pr)
 }
 
 /// The version-1 (unmasked) proof, kept for host function `verify_pdp` version 1 and as the

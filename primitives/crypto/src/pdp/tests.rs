@@ -187,6 +187,52 @@ fn challenge_is_deterministic_distinct_sorted() {
 	assert_eq!(derive_challenge(&[3u8; 32], &small).indices.to_vec(), (0..100).collect::<Vec<_>>());
 }
 
+/// A light audit's challenge of `c` blocks: `c` distinct blocks, proofs for it verify only at
+/// that size, the full size is `derive_challenge`'s challenge, and sizes out of range fail.
+#[test]
+fn sized_challenges_verify_at_their_size_only() {
+	let mut r = rng();
+	let sk = PdpSecretKey::generate(4, &mut r).unwrap();
+	let pk = sk.public_key();
+	let d = data(4 * 31 * 600, 3);
+	let params = file_params(b"sized", d.len() as u64, 4).unwrap();
+	let tags = sk.tag_file(&params, &d).unwrap();
+	let seed = [4u8; 32];
+	assert_eq!(
+		derive_challenge_sized(&seed, &params, MAX_CHALLENGE),
+		derive_challenge(&seed, &params)
+	);
+	assert_eq!(derive_challenge_sized(&seed, &params, 10_000), derive_challenge(&seed, &params));
+	let light = derive_challenge_sized(&seed, &params, 8);
+	assert_eq!(light.indices.len(), 8);
+	assert!(light.indices.windows(2).all(|w| w[0] < w[1]));
+	let prove_for = |challenge: &Challenge, data: &[u8]| {
+		let bsize = params.sectors as usize * 31;
+		let blocks: Vec<&[u8]> =
+			challenge.indices.iter().map(|i| block_of(data, *i as usize, bsize)).collect();
+		let t: Vec<[u8; 48]> = challenge.indices.iter().map(|i| tags[*i as usize]).collect();
+		let key = prepared_key(&pk).unwrap();
+		prove_with_challenge(&key, &params, challenge, &blocks, &t, &mut rng()).unwrap().encode()
+	};
+	let proof = prove_for(&light, &d);
+	let (pk_b, params_b) = (pk.encode(), params.encode());
+	assert!(verify_sized_encoded(&pk_b, &params_b, &seed, 8, &proof));
+	// Another size or seed is another challenge; sizes the chain never asks are refused.
+	assert!(!verify_sized_encoded(&pk_b, &params_b, &seed, 9, &proof));
+	assert!(!verify_sized_encoded(&pk_b, &params_b, &[5u8; 32], 8, &proof));
+	assert!(!verify_sized_encoded(&pk_b, &params_b, &seed, 0, &proof));
+	assert!(!verify_sized_encoded(&pk_b, &params_b, &seed, MAX_CHALLENGE + 1, &proof));
+	// A challenged block that is gone (zeroed) fails the light audit.
+	let mut lost = d.clone();
+	let gone = light.indices[3] as usize * params.sectors as usize * 31;
+	lost[gone..gone + 31].fill(0);
+	assert!(!verify_sized_encoded(&pk_b, &params_b, &seed, 8, &prove_for(&light, &lost)));
+	// The full size through the sized function is the full challenge.
+	let full = prove_for(&derive_challenge(&seed, &params), &d);
+	assert!(verify_sized_encoded(&pk_b, &params_b, &seed, MAX_CHALLENGE, &full));
+	assert!(verify_encoded(&pk_b, &params_b, &seed, &full));
+}
+
 /// S1's tag: keeping one block passes its audit, combining two tags forges one. Ours: neither.
 #[test]
 fn s1_attacks_succeed_and_ours_resist() {
@@ -597,4 +643,54 @@ fn the_streamed_receipt_check_agrees_with_the_whole_file_check() {
 	check.absorb(&d[..10 * bsize - 1], &tags[..10]);
 	check.absorb(&d[10 * bsize - 1..], &tags[10..]);
 	assert!(!check.finish());
+}
+
+/// Where the audit pallet's benchmark fixtures live (`pallets/audit/src/fixtures`).
+fn audit_fixture_dir() -> std::path::PathBuf {
+	std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../pallets/audit/src/fixtures")
+}
+
+/// The audit benchmarks' record: 460 blocks of 256 sectors (the largest key and the full
+/// challenge, so the benchmark prices the worst verification), its public key and a proof for
+/// the fixture seed. Proofs cannot be computed in wasm, so the runtime's benchmark helper
+/// registers this key, appends an entry for this record and answers with this proof.
+fn audit_fixture() -> (PdpPublicKey, [u8; 32], u64, PdpProof) {
+	let mut r = rand_chacha::ChaCha20Rng::seed_from_u64(0xa0d1);
+	let sk = PdpSecretKey::generate(MAX_SECTORS as u16, &mut r).unwrap();
+	let size = 460 * MAX_SECTORS as u64 * 31;
+	let ciphertext_hash = [0xa7; 32];
+	let params = expected_file_params(&ciphertext_hash, size, MAX_SECTORS as u16).unwrap();
+	assert_eq!(params.blocks, MAX_CHALLENGE);
+	let d = data(size as usize, 0xa0d2);
+	let tags = sk.tag_file(&params, &d).unwrap();
+	let proof = prove(&sk.public_key(), &params, &[0xa5; 32], &d, &tags, &mut r).unwrap();
+	(sk.public_key(), ciphertext_hash, size, proof)
+}
+
+/// Regenerates the audit benchmark fixtures:
+/// `cargo test -p medchain-crypto --release -- --ignored write_audit_fixtures`.
+#[test]
+#[ignore]
+fn write_audit_fixtures() {
+	let (pk, hash, size, proof) = audit_fixture();
+	let dir = audit_fixture_dir();
+	std::fs::create_dir_all(&dir).unwrap();
+	std::fs::write(dir.join("pdp_key.scale"), pk.encode()).unwrap();
+	std::fs::write(dir.join("record.scale"), (hash, size, MAX_SECTORS as u16).encode()).unwrap();
+	std::fs::write(dir.join("proof.scale"), proof.encode()).unwrap();
+}
+
+/// The checked-in fixtures verify: the full challenge for the fixture seed, under the key.
+#[test]
+fn the_audit_fixtures_verify() {
+	use codec::Decode;
+	let dir = audit_fixture_dir();
+	let pk = std::fs::read(dir.join("pdp_key.scale")).unwrap();
+	let (hash, size, sectors) =
+		<([u8; 32], u64, u16)>::decode(&mut &std::fs::read(dir.join("record.scale")).unwrap()[..])
+			.unwrap();
+	let params = expected_file_params(&hash, size, sectors).unwrap().encode();
+	let proof = std::fs::read(dir.join("proof.scale")).unwrap();
+	assert!(verify_sized_encoded(&pk, &params, &[0xa5; 32], MAX_CHALLENGE, &proof));
+	assert!(!verify_sized_encoded(&pk, &params, &[0xa6; 32], MAX_CHALLENGE, &proof));
 }

@@ -225,3 +225,77 @@ impl pallet_medchain_access::BenchmarkHelper<AccountId> for Registrar {
 		(MaxAttributes::get(), MaxAttributeLen::get())
 	}
 }
+
+/// The audit benchmarks' entry: a hospital whose PDP key is the fixture key, a provider whose
+/// key the keystore holds, a patient, and one entry for the fixture record (460 blocks of 256
+/// sectors: the full challenge under the largest key, the costliest verification), appended
+/// through the EMR pallet with the provider's receipt. The checked-in proof answers the full
+/// challenge for the fixture seed; for a smaller challenge it is wrong but costs as much to
+/// check (the verification runs to the final comparison either way), and the call's failure
+/// path writes what its pass path writes plus an alert.
+impl pallet_medchain_audit::BenchmarkHelper<AccountId, crate::Signature> for Registrar {
+	fn auditable_entry(
+		_challenged: u32,
+	) -> (AccountId, Seq, pallet_medchain_audit::AuditTarget<AccountId>) {
+		use pallet_medchain_audit::fixtures;
+		let service: AccountId = frame_benchmarking::account("audit-author", 0, 0);
+		let hospital_id = pallet_medchain_registry::NextHospitalId::<Runtime>::get();
+		check(
+			Registry::register_hospital(
+				registrar(),
+				service.clone(),
+				BoundedVec::truncate_from(b"audited hospital".to_vec()),
+				10,
+				BoundedVec::truncate_from(fixtures::PDP_PUBLIC_KEY.to_vec()),
+				None,
+			),
+			"audited hospital",
+		);
+		let provider: AccountId = provider_key(7).into();
+		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId, crate::Signature>>::register_provider(&provider, None);
+		let patient: AccountId = frame_benchmarking::account("audited-patient", 0, 0);
+		<Self as pallet_medchain_emr::BenchmarkHelper<AccountId, crate::Signature>>::register_patient(&patient);
+		let (ciphertext_hash, size, sectors) = fixtures::record();
+		let mut record = pallet_medchain_emr::NewEntry::<Runtime> {
+			provider: provider.clone(),
+			locator: BoundedVec::truncate_from(b"audited".to_vec()),
+			ciphertext_hash,
+			size,
+			pdp_file: pallet_medchain_emr::PdpFile::derived(&ciphertext_hash, size, sectors, 0)
+				.unwrap_or_default(),
+			shve_commitment: [2; 32],
+			policy: BoundedVec::truncate_from(b"emergency".to_vec()),
+			description: BoundedVec::new(),
+			supersedes: None,
+			receipt: sp_core::sr25519::Signature::from_raw([0; 64]).into(),
+			receipt_valid_until: frame_system::Pallet::<Runtime>::block_number()
+				.saturating_add(1_000),
+		};
+		let statement = Emr::receipt_statement(&patient, &record);
+		record.receipt = sign_receipt(&provider, &codec::Encode::encode(&statement));
+		let seq = Emr::chain_length(&patient);
+		check(
+			Emr::append_record(RawOrigin::Signed(service).into(), patient.clone(), record),
+			"audited entry",
+		);
+		let target = pallet_medchain_audit::AuditTarget {
+			provider,
+			hospital: hospital_id,
+			blocks: pallet_medchain_audit::fixtures::BLOCKS,
+		};
+		(patient, seq, target)
+	}
+
+	fn seed() -> [u8; 32] {
+		pallet_medchain_audit::fixtures::SEED
+	}
+
+	fn answer(_challenged: u32) -> (Vec<u8>, Vec<u8>) {
+		use pallet_medchain_audit::fixtures;
+		(fixtures::file_params(), fixtures::PROOF.to_vec())
+	}
+
+	fn sign(provider: &AccountId, message: &[u8]) -> crate::Signature {
+		sign_receipt(provider, message)
+	}
+}
