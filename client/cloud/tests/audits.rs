@@ -80,7 +80,8 @@ async fn audits_run_themselves_and_catch_loss_corruption_and_outages() {
 	let dir = tempfile::tempdir().unwrap();
 	let backing = Backing::Dir(dir.path().to_owned());
 	let mut cloud = start(&node, &world, &backing.dev_store()).await;
-	// 1 MB: 1,057 blocks of 32 sectors, so a full audit challenges 460 of them and a light one 8.
+	// 1 MB of plaintext: about 1,000 blocks of 32 sectors, so a full audit challenges 460 of
+	// them and a light one 8.
 	let record = world.prepare(1_000_000);
 	let seq = upload_and_append(&mut world, &cloud.client(), &record).await;
 
@@ -102,8 +103,9 @@ async fn audits_run_themselves_and_catch_loss_corruption_and_outages() {
 	assert_eq!(page.first_broken, None, "the audit log verifies");
 	assert_eq!(reputation(&world).await.standing, Standing::Good);
 
-	// 1% of the record's blocks corrupted in the store: the next full audit (one in four)
-	// challenges 460 of 1,057 blocks and catches 11 bad ones with probability 99.8%.
+	// 1% of the record's blocks corrupted in the store: a full audit (one in four) challenges
+	// 460 of about 1,000 blocks and catches 11 bad ones with probability 99.8%; a light one
+	// catches them with about 8%.
 	let path = dir
 		.path()
 		.join("bundles")
