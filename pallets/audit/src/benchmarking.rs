@@ -1,6 +1,6 @@
 //! Benchmarks (frame-benchmarking v2). The verification benchmarks need a real PDP proof of a
 //! real entry: the runtime's [`crate::BenchmarkHelper`] provides them from checked-in fixtures
-//! (INTEGRATION.md), and a challenge with the fixtures' seed is written directly.
+//! ([`crate::fixtures`]), and a challenge with the fixtures' seed is written directly.
 
 use super::*;
 
@@ -14,8 +14,6 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::RuntimeAppPublic;
-
-use crate::BenchmarkHelper as _;
 
 /// Writes an open, seeded challenge of `challenged` blocks on a fixture entry, assigned to one
 /// relayer with a fresh audit key; returns its id and the key.

@@ -5,7 +5,7 @@
 //!
 //! HTTP: `POST {endpoint}/v1/audits/challenges/{id}` with `Accept: application/scale`; the
 //! provider reads challenge `id` from the chain and answers with the SCALE
-//! `(file_params, proof, signature)` of [`ProviderAnswer`] (INTEGRATION.md, "medchain-cloud").
+//! `(file_params, proof, signature)` of [`ProviderAnswer`].
 //! Every run's requests are sent together and share one deadline of [`HTTP_DEADLINE_MS`], well
 //! under the 2-s slot (a new run starts with every imported block, so a slow provider gets
 //! another chance next block).
