@@ -274,19 +274,8 @@ pub fn verify(
 /// [`verify`] over SCALE bytes (`PdpPublicKey`, `PdpFileParams`, `PdpProof`): host function
 /// `verify_pdp` version 2. Malformed bytes give `false`; the decoded key is cached.
 pub fn verify_encoded(public_key: &[u8], params: &[u8], seed: &[u8; 32], proof: &[u8]) -> bool {
-	use codec::DecodeAll;
-	let (Ok(pa), Ok(pr)) =
-		(PdpFileParams::decode_all(&mut &params[..]), PdpProof::decode_all(&mut &proof[..]))
-	else {
-		return false;
-	};
-	if pa.blocks == 0 {
-		return false;
-	}
-	let Some(key) = prepared_key_cached(public_key) else {
-		return false;
-	};
-	verify_prepared(&key, &pa, &derive_challenge(seed, &pa), &pr)
+	// The full challenge is the sized one of 460 blocks.
+	verify_sized_encoded(public_key, params, seed, MAX_CHALLENGE, proof)
 }
 
 /// [`verify_encoded`] for the challenge of `min(n, challenged)` blocks
