@@ -148,3 +148,145 @@ async fn audits_run_themselves_and_catch_loss_corruption_and_outages() {
 	assert_eq!(recovered.last.map(|(outcome, _)| outcome), Some(Outcome::Pass));
 	assert!(reputation(&world).await.consecutive_passes >= 1);
 }
+
+/// The validators of the `local` chain, in the order of its genesis session keys.
+const LOCAL_VALIDATORS: [&str; 4] = ["Alice", "Bob", "Charlie", "Dave"];
+
+fn validator(name: &str) -> medchain_client::runtime::AccountId {
+	sr25519::Pair::from_string(&format!("//{name}"), None).unwrap().public().into()
+}
+
+/// The process id of the `medchain-node` whose command line has `--rpc-port <port>`: the
+/// zombienet node behind `ws://127.0.0.1:<port>`.
+fn node_listening_on(port: &str) -> u32 {
+	let mut found = Vec::new();
+	for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+		let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+		let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+		let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+		let is_node = args.first().is_some_and(|a| a.ends_with(b"medchain-node"));
+		if is_node && args.windows(2).any(|w| w[0] == b"--rpc-port" && w[1] == port.as_bytes()) {
+			found.push(pid);
+		}
+	}
+	assert_eq!(found.len(), 1, "one medchain-node on rpc port {port}: {found:?}");
+	found[0]
+}
+
+/// The open challenges at the finalized block that opened after block `after` and whose
+/// relayers include `relayer`.
+async fn open_challenges_of(
+	world: &World,
+	relayer: &medchain_client::runtime::AccountId,
+	after: u32,
+) -> Vec<u64> {
+	let queue: Vec<pallet_medchain_audit::OpenSlot<Runtime>> = world
+		.chain
+		.storage(&pallet_medchain_audit::OpenQueue::<Runtime>::hashed_key(), None)
+		.await
+		.unwrap()
+		.unwrap_or_default();
+	let mut assigned = Vec::new();
+	for slot in queue {
+		let key = pallet_medchain_audit::Challenges::<Runtime>::hashed_key_for(slot.id);
+		let challenge: Option<pallet_medchain_audit::Challenge<Runtime>> =
+			world.chain.storage(&key, None).await.unwrap();
+		let ours = |c: &pallet_medchain_audit::Challenge<Runtime>| {
+			c.opened_at > after && c.relayers.iter().any(|a| &a.relayer == relayer)
+		};
+		if challenge.as_ref().is_some_and(ours) {
+			assigned.push(slot.id);
+		}
+	}
+	assigned
+}
+
+/// Waits until the provider's audit log holds at least `records` records, at most `blocks`
+/// blocks; returns them all.
+async fn wait_for_log(world: &World, records: usize, blocks: u32) -> Vec<AuditRecord<Runtime>> {
+	let start = world.chain.best_number().await.unwrap();
+	loop {
+		let log = audit_log(world, 0).await;
+		if log.len() >= records {
+			return log;
+		}
+		let best = world.chain.best_number().await.unwrap();
+		assert!(best - start <= blocks, "{records} audits not logged within {blocks} blocks: {log:?}");
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+}
+
+/// Run by `zombienet/local-4-hospitals.zndsl` (its `audits.js`) on the four-hospital network:
+/// `MEDCHAIN_ZOMBIENET_RPC` is Alice's WebSocket URL, `MEDCHAIN_ZOMBIENET_KILL` Dave's. Every
+/// validator's off-chain worker relays audits (each one is seen on chain as the relayer of a
+/// pass); Dave's node is then killed, and the challenges assigned to him pass through their
+/// other relayer, with no timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the zombienet network; run by zombienet/local-4-hospitals.zndsl"]
+async fn zombienet_validators_relay_audits_and_go_on_with_one_killed() {
+	let rpc = std::env::var("MEDCHAIN_ZOMBIENET_RPC").expect("MEDCHAIN_ZOMBIENET_RPC");
+	let kill = std::env::var("MEDCHAIN_ZOMBIENET_KILL").expect("MEDCHAIN_ZOMBIENET_KILL");
+	let mut world = World::register_on(&rpc).await;
+	let dir = tempfile::tempdir().unwrap();
+	let backing = Backing::Dir(dir.path().to_owned());
+	let cloud = support::start_on(&rpc, &world, &backing.dev_store()).await;
+	// Six small records (about 100 blocks each): six challenges in flight at a time.
+	for _ in 0..6 {
+		let record = world.prepare(100_000);
+		upload_and_append(&mut world, &cloud.client(), &record).await;
+	}
+
+	// Every validator relays: each is the relayer of some passed audit.
+	let validators = LOCAL_VALIDATORS.map(validator);
+	let start = world.chain.best_number().await.unwrap();
+	let relayed_by_all = loop {
+		let log = audit_log(&world, 0).await;
+		assert!(log.iter().all(|r| r.event.outcome == Outcome::Pass), "{log:?}");
+		let relayed_by_all = validators
+			.iter()
+			.all(|v| log.iter().any(|r| r.event.answered_by.as_ref() == Some(v)));
+		if relayed_by_all {
+			break log;
+		}
+		let best = world.chain.best_number().await.unwrap();
+		assert!(best - start <= 150, "not every validator relayed within 150 blocks: {log:?}");
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	};
+	for (name, account) in LOCAL_VALIDATORS.iter().zip(&validators) {
+		let relayed =
+			relayed_by_all.iter().filter(|r| r.event.answered_by.as_ref() == Some(account)).count();
+		eprintln!("{name} relayed {relayed} of {} passed audits", relayed_by_all.len());
+	}
+
+	// Dave's node killed: the challenges assigned to him pass through their other relayer.
+	let dave = node_listening_on(kill.rsplit(':').next().expect("a port"));
+	assert!(std::process::Command::new("kill").args(["-9", &dave.to_string()]).status().unwrap().success());
+	let killed_at = audit_log(&world, 0).await.len();
+	// Challenges opened after the kill only: one opened before may have been relayed by Dave.
+	let start = world.chain.best_number().await.unwrap();
+	let mut daves = std::collections::BTreeSet::new();
+	while daves.len() < 3 {
+		daves.extend(open_challenges_of(&world, &validators[3], start).await);
+		let best = world.chain.best_number().await.unwrap();
+		assert!(best - start <= 60, "Dave was assigned fewer than 3 challenges in 60 blocks");
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+	let wanted = killed_at + 12;
+	let log = wait_for_log(&world, wanted, 120).await;
+	let after = &log[killed_at..];
+	assert!(after.iter().all(|r| r.event.outcome == Outcome::Pass), "{after:?}");
+	let covered: Vec<_> =
+		after.iter().filter(|r| daves.contains(&r.event.challenge)).collect();
+	eprintln!(
+		"after Dave was killed: {} audits passed, {} of them assigned to Dave",
+		after.len(),
+		covered.len()
+	);
+	// Dave's challenges that closed meanwhile passed through their other relayer.
+	let closed: Vec<_> = log.iter().filter(|r| daves.contains(&r.event.challenge)).collect();
+	assert!(!closed.is_empty(), "none of Dave's challenges {daves:?} closed");
+	assert!(closed.iter().all(|r| r.event.outcome == Outcome::Pass
+		&& r.event.answered_by.is_some()
+		&& r.event.answered_by.as_ref() != Some(&validators[3])), "{closed:?}");
+	drop(cloud);
+}

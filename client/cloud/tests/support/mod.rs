@@ -53,9 +53,14 @@ pub const RECEIPT_BLOCKS: u32 = 10;
 /// Starts the service on `store` against `node`, as the world's provider, on the port its
 /// registered endpoint names (audits fetch answers there).
 pub async fn start(node: &DevNode, world: &World, store: &DevStore) -> DevCloud {
+	start_on(&node.url, world, store).await
+}
+
+/// [`start`] against the node at WebSocket URL `rpc`.
+pub async fn start_on(rpc: &str, world: &World, store: &DevStore) -> DevCloud {
 	DevCloud::start_binary_on(
 		Path::new(env!("CARGO_BIN_EXE_medchain-cloud")),
-		&node.url,
+		rpc,
 		store,
 		"//cloud-test//provider",
 		&[
@@ -101,7 +106,13 @@ impl World {
 	/// allowlist holds `emergency` already), two doctors of hospital 0 and the patient's
 	/// consent for the first.
 	pub async fn register(node: &DevNode) -> Self {
-		let chain = Chain::connect(&node.url).await.expect("connects");
+		Self::register_on(&node.url).await
+	}
+
+	/// [`World::register`] on the node at WebSocket URL `rpc`, whose chain has Alice as sudo
+	/// and `emergency` allowlisted (the `dev` and `local` presets).
+	pub async fn register_on(rpc: &str) -> Self {
+		let chain = Chain::connect(rpc).await.expect("connects");
 		let mut rng = ChaCha20Rng::seed_from_u64(14);
 		let keys = KeyServiceNode::generate(&mut rng).unwrap();
 		let records =
