@@ -211,7 +211,10 @@ async fn wait_for_log(world: &World, records: usize, blocks: u32) -> Vec<AuditRe
 			return log;
 		}
 		let best = world.chain.best_number().await.unwrap();
-		assert!(best - start <= blocks, "{records} audits not logged within {blocks} blocks: {log:?}");
+		assert!(
+			best - start <= blocks,
+			"{records} audits not logged within {blocks} blocks: {log:?}"
+		);
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
 }
@@ -242,9 +245,8 @@ async fn zombienet_validators_relay_audits_and_go_on_with_one_killed() {
 	let relayed_by_all = loop {
 		let log = audit_log(&world, 0).await;
 		assert!(log.iter().all(|r| r.event.outcome == Outcome::Pass), "{log:?}");
-		let relayed_by_all = validators
-			.iter()
-			.all(|v| log.iter().any(|r| r.event.answered_by.as_ref() == Some(v)));
+		let relayed_by_all =
+			validators.iter().all(|v| log.iter().any(|r| r.event.answered_by.as_ref() == Some(v)));
 		if relayed_by_all {
 			break log;
 		}
@@ -260,7 +262,11 @@ async fn zombienet_validators_relay_audits_and_go_on_with_one_killed() {
 
 	// Dave's node killed: the challenges assigned to him pass through their other relayer.
 	let dave = node_listening_on(kill.rsplit(':').next().expect("a port"));
-	assert!(std::process::Command::new("kill").args(["-9", &dave.to_string()]).status().unwrap().success());
+	assert!(std::process::Command::new("kill")
+		.args(["-9", &dave.to_string()])
+		.status()
+		.unwrap()
+		.success());
 	let killed_at = audit_log(&world, 0).await.len();
 	// Challenges opened after the kill only: one opened before may have been relayed by Dave.
 	let start = world.chain.best_number().await.unwrap();
@@ -275,8 +281,7 @@ async fn zombienet_validators_relay_audits_and_go_on_with_one_killed() {
 	let log = wait_for_log(&world, wanted, 120).await;
 	let after = &log[killed_at..];
 	assert!(after.iter().all(|r| r.event.outcome == Outcome::Pass), "{after:?}");
-	let covered: Vec<_> =
-		after.iter().filter(|r| daves.contains(&r.event.challenge)).collect();
+	let covered: Vec<_> = after.iter().filter(|r| daves.contains(&r.event.challenge)).collect();
 	eprintln!(
 		"after Dave was killed: {} audits passed, {} of them assigned to Dave",
 		after.len(),
@@ -285,8 +290,11 @@ async fn zombienet_validators_relay_audits_and_go_on_with_one_killed() {
 	// Dave's challenges that closed meanwhile passed through their other relayer.
 	let closed: Vec<_> = log.iter().filter(|r| daves.contains(&r.event.challenge)).collect();
 	assert!(!closed.is_empty(), "none of Dave's challenges {daves:?} closed");
-	assert!(closed.iter().all(|r| r.event.outcome == Outcome::Pass
-		&& r.event.answered_by.is_some()
-		&& r.event.answered_by.as_ref() != Some(&validators[3])), "{closed:?}");
+	assert!(
+		closed.iter().all(|r| r.event.outcome == Outcome::Pass
+			&& r.event.answered_by.is_some()
+			&& r.event.answered_by.as_ref() != Some(&validators[3])),
+		"{closed:?}"
+	);
 	drop(cloud);
 }
