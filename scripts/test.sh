@@ -17,7 +17,15 @@ step "cargo test"
 # Same features as the node build above, so nothing is built twice; the e2e and upgrade tests
 # of client/rust start that node. It also builds the upgrade test's wasm (runtime/upgrade-test:
 # the runtime crate compiled again with `upgrade-test`, twice for its metadata hash).
-cargo test --workspace
+# cargo-nextest (on every machine of ours) runs the test binaries side by side: the dev-node
+# tests (the service, audit, e2e and upgrade tests, 4 to 1 minutes each) mostly wait for 2-s
+# blocks, so four at a time on two cores take the longest one's time instead of their sum.
+# The workspace has no doc tests (its doc examples are `text`), which nextest does not run.
+if cargo nextest --version >/dev/null 2>&1; then
+	cargo nextest run --workspace --no-fail-fast --test-threads 4
+else
+	cargo test --workspace
+fi
 
 step "cargo test: the benchmarks on the mock runtimes, and the migrations under try-runtime"
 # Only the pallets, the runtime (natively: its benchmark-only code must compile too) and FRAME
