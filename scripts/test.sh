@@ -33,8 +33,8 @@ step "cargo test: the benchmarks on the mock runtimes, and the migrations under 
 # SKIP_WASM_BUILD keeps the runtime's wasm, and so the node binary, untouched.
 SKIP_WASM_BUILD=1 cargo test \
 	-p pallet-medchain-registry -p pallet-medchain-emr -p pallet-medchain-access \
-	-p pallet-medchain-audit -p medchain-runtime \
-	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks pallet-medchain-audit/runtime-benchmarks medchain-runtime/runtime-benchmarks medchain-runtime/try-runtime" \
+	-p pallet-medchain-audit -p pallet-medchain-scoring -p medchain-runtime \
+	--features "pallet-medchain-registry/runtime-benchmarks pallet-medchain-emr/runtime-benchmarks pallet-medchain-access/runtime-benchmarks pallet-medchain-audit/runtime-benchmarks pallet-medchain-scoring/runtime-benchmarks pallet-medchain-scoring/try-runtime medchain-runtime/runtime-benchmarks medchain-runtime/try-runtime" \
 	-- bench try_runtime
 
 step "e2e: dev node through polkadot.js"

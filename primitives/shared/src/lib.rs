@@ -20,6 +20,8 @@
 //! - [`audit`]: what storage audits need of the EMR chain and the registry ([`AuditIndex`],
 //!   [`ProviderEndpoints`], [`ProviderStanding`]) and what a provider signs with an answer
 //!   ([`AnswerStatement`]).
+//! - [`consortium`]: which hospital a validator account stands for ([`HospitalValidators`],
+//!   for the scoring pallet) and the candidates' ranking ([`RankedCandidate`], [`CandidateStanding`]).
 //! - [`chain`]: the one hash-chain helper of the EMR chain, the access chain and the audit log
 //!   ([`HashChain`], [`ChainVerification`]).
 //! - [`Seq`], [`Hash32`], [`HospitalId`], [`PdpKeyVersion`], [`DepartmentSet`].
@@ -31,6 +33,7 @@ extern crate alloc;
 pub mod actors;
 pub mod audit;
 pub mod chain;
+pub mod consortium;
 pub mod emr;
 pub mod storage;
 
@@ -40,6 +43,7 @@ pub use audit::{
 	ANSWER_STATEMENT_VERSION, AUDIT_DOMAIN,
 };
 pub use chain::{ChainLink, ChainPage, ChainVerification, HashChain, FORMAT_V1};
+pub use consortium::{CandidateStanding, HospitalValidator, HospitalValidators, RankedCandidate};
 pub use emr::{EmrIndex, EntryInfo, PossessionCheck};
 pub use storage::{BundleDigest, ReceiptStatement, UploadStatement};
 
