@@ -251,8 +251,36 @@ fn duplicates_and_closed_challenges_are_refused() {
 		second.relayer = challenge.relayers[1].key.clone();
 		let signature = relay_signature(&second, challenge.relayers[1].relayer, 0);
 		assert_eq!(authorize(&second, &signature), Err(InvalidTransaction::Stale.into()));
-		// An unreachable report after one's own report.
 		assert_eq!(outcomes(), vec![Outcome::Pass]);
+	});
+}
+
+#[test]
+fn a_relayer_that_reported_cannot_report_again_while_the_challenge_is_open() {
+	new_test_ext().execute_with(|| {
+		one_entry(1000);
+		run_to_block(2, &ROUND_ROBIN);
+		let challenge = seeded_challenge();
+		let assignment = &challenge.relayers[0];
+		let report = UnreachableReport { challenge: 0, relayer: assignment.key.clone() };
+		let signature =
+			audit_pair(assignment.relayer, 0).sign(&Audit::unreachable_message(&report));
+		assert_ok!(Audit::report_unreachable(authorized(), report.clone(), signature.clone()));
+		assert!(Challenges::<Test>::contains_key(0), "the challenge stays open");
+		// The same report again, and then a proof by the same relayer: duplicates.
+		let call = Call::<Test>::report_unreachable { report, signature };
+		assert_eq!(
+			call.authorize(TransactionSource::External).expect("authorizes").map(|_| ()),
+			Err(InvalidTransaction::Stale.into())
+		);
+		let answer = relayed(0, &challenge, good_proof(&challenge.seed.unwrap(), 460));
+		let signature = relay_signature(&answer, assignment.relayer, 0);
+		assert_eq!(authorize(&answer, &signature), Err(InvalidTransaction::Stale.into()));
+		// The other relayer still may.
+		let mut other = answer;
+		other.relayer = challenge.relayers[1].key.clone();
+		let signature = relay_signature(&other, challenge.relayers[1].relayer, 0);
+		assert_eq!(authorize(&other, &signature), Ok(()));
 	});
 }
 
